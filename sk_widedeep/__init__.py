@@ -1,0 +1,9 @@
+"""sk_widedeep: the Wide & Deep model (Cheng et al., 2016) as a scikit-learn estimator."""
+
+from ._classifier import WideDeepClassifier
+from ._cross_product import CrossProductTransformer
+from ._embedding import EmbeddingEncoder
+
+__version__ = "0.1.0"
+
+__all__ = ["CrossProductTransformer", "EmbeddingEncoder", "WideDeepClassifier", "__version__"]

@@ -1,0 +1,144 @@
+"""Input checks shared by the estimators: X, column roles, sample weights.
+
+Columns are named by label (a ``str``, for a DataFrame) or by position (an
+``int``, for any input), as in :class:`~sklearn.compose.ColumnTransformer`.
+Inside the estimators a column is always its position: scikit-learn's
+``validate_data`` already guarantees that the columns seen at predict time are
+the columns seen in fit, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.utils.validation import validate_data
+
+_NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal", "empty"}
+
+
+def check_X(estimator, X, *, reset: bool):
+    """Validate X and set (``reset=True``) or check its feature names and count.
+
+    A DataFrame is returned as it is, so that each column keeps its dtype;
+    anything else becomes a 2-d ndarray (numbers or objects).
+    """
+    if sp.issparse(X):
+        raise TypeError(
+            f"{type(estimator).__name__} takes a dense array or a DataFrame of raw "
+            "columns, not a sparse matrix. Pass the original data; the "
+            "estimators build their own sparse features."
+        )
+    if hasattr(X, "iloc"):
+        validate_data(estimator, X=X, reset=reset, skip_check_array=True)
+        n_samples, n_features = X.shape
+        if n_samples == 0 or n_features == 0:
+            raise ValueError(
+                f"Found array with {n_samples} sample(s) and {n_features} "
+                f"feature(s) (shape={X.shape}) while a minimum of 1 sample and 1 "
+                f"feature is required by {type(estimator).__name__}."
+            )
+        return X
+    return validate_data(
+        estimator, X=X, reset=reset, dtype=None, ensure_all_finite=False
+    )
+
+
+def column_labels(X) -> list[str]:
+    """Display name of every column: its label, or ``x<position>``."""
+    if hasattr(X, "columns"):
+        return [str(c) for c in X.columns]
+    return [f"x{i}" for i in range(X.shape[1])]
+
+
+def get_column(X, position: int):
+    """One column of X, a Series (DataFrame) or a 1-d ndarray."""
+    if hasattr(X, "iloc"):
+        return X.iloc[:, position]
+    return X[:, position]
+
+
+def resolve_columns(columns: Sequence, X, *, param: str) -> list[int]:
+    """Positions of the named columns; a clear error for unknown names."""
+    labels = list(X.columns) if hasattr(X, "columns") else None
+    n_features = X.shape[1]
+    positions = []
+    for column in columns:
+        if isinstance(column, Integral) and not isinstance(column, bool):
+            if not -n_features <= column < n_features:
+                raise ValueError(
+                    f"{param} names column position {column}, but X has only "
+                    f"{n_features} columns."
+                )
+            positions.append(int(column) % n_features)
+        elif isinstance(column, str):
+            if labels is None:
+                raise ValueError(
+                    f"{param} names column {column!r}, but X is an array without "
+                    "column names. Pass a pandas DataFrame, or name columns by "
+                    "position (int)."
+                )
+            if column not in labels:
+                raise ValueError(
+                    f"{param} names column {column!r}, which is not in X. The "
+                    f"columns of X are: {[str(c) for c in labels]}."
+                )
+            positions.append(labels.index(column))
+        else:
+            raise TypeError(
+                f"{param} must name columns by label (str) or position (int); got "
+                f"{column!r} of type {type(column).__name__}."
+            )
+    return positions
+
+
+def is_numeric(values) -> bool:
+    """Whether a column holds numbers, judged from its dtype.
+
+    Booleans and pandas categoricals are not numeric; an object column is
+    numeric when every value in it is a number (or missing).
+    """
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+        return False
+    if pd.api.types.is_numeric_dtype(dtype):
+        return True
+    if dtype == object:
+        return pd.api.types.infer_dtype(values, skipna=True) in _NUMBER_KINDS
+    return False
+
+
+def as_float(values, label: str) -> np.ndarray:
+    """A numeric column as float64, missing values (None, pd.NA) as NaN."""
+    try:
+        if hasattr(values, "to_numpy"):
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(
+            f"Column {label!r} is used as a numeric column, but it holds values "
+            f"that are not numbers ({exc}). Convert the column to numbers, or "
+            "name it as a categorical column."
+        ) from exc
+
+
+def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
+    """Sample weights as float64, checked: right length, finite, not negative."""
+    weight = np.asarray(sample_weight, dtype=np.float64)
+    if weight.ndim == 0:
+        weight = np.full(n_samples, float(weight))
+    if weight.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight.shape == {weight.shape}, expected ({n_samples},): one "
+            "weight per row of X."
+        )
+    if not np.isfinite(weight).all():
+        raise ValueError("sample_weight contains NaN or infinity; give finite weights.")
+    if (weight < 0).any():
+        raise ValueError("sample_weight contains negative values; weights must be >= 0.")
+    if weight.sum() == 0:
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return weight

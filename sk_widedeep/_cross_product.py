@@ -1,0 +1,336 @@
+"""CrossProductTransformer: the wide part's sparse features."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._columns import (
+    as_float,
+    check_X,
+    column_labels,
+    get_column,
+    is_numeric,
+    resolve_columns,
+)
+from ._compat import (
+    Interval,
+    StrOptions,
+    _align_api_if_sparse,
+    _check_feature_names_in,
+    _fit_context,
+)
+from ._vocabulary import Buckets, Cross, Vocabulary, feature_name
+
+
+class CrossProductTransformer(TransformerMixin, BaseEstimator):
+    """One-hot and cross-product features: the wide part of Wide & Deep.
+
+    Each named column becomes a one-hot block; each cross becomes one more
+    block whose slots are the AND of one value of every column in it, such as
+    ``AND(education=Bachelors, occupation=Sales)``. The result is a sparse
+    matrix with exactly one 1 per block and row, which
+    :class:`~sklearn.linear_model.LogisticRegression` takes directly: together
+    they are the paper's wide-only model.
+
+    Every block has an "other" slot (its first) for values that are unknown
+    at transform time, rare in training (``min_frequency``) or missing, so
+    :meth:`transform` never fails on new values. Numeric columns are cut into
+    ``n_bins`` quantile buckets, and a cross can be hashed into a fixed number
+    of slots (``hash_buckets``) to bound its size.
+
+    Parameters
+    ----------
+    columns : "auto" or list of str or int, default="auto"
+        Columns that get a one-hot block, named by label (str, for a
+        DataFrame) or position (int). ``"auto"`` takes the categorical
+        columns (strings, booleans, pandas categoricals and object columns
+        that are not all numbers); when X has none, every column.
+    crosses : list of tuples of str or int, default=()
+        Each tuple of two or more columns becomes one AND-feature. Its
+        columns need not be listed in ``columns``.
+    min_frequency : int, float or None, default=None
+        A value (or a combination of values, for a cross) seen fewer times in
+        fit goes to the block's other slot: an int is a count, a float in
+        (0, 1) a fraction of the rows. ``None`` keeps every value seen.
+    hash_buckets : int or None, default=None
+        ``None`` gives each cross a slot per combination seen in fit (subject
+        to ``min_frequency``). An int hashes every combination into that many
+        slots (its other slot included) with a fixed integer hash, the same in
+        every process, so the width of a cross is known before fitting;
+        ``min_frequency`` then applies only to the single columns.
+    n_bins : int or None, default=10
+        Numeric columns, in ``columns`` or in a cross, are cut into at most
+        this many buckets at their quantiles. ``None`` uses each distinct
+        number as a category instead (for integer ids).
+    sparse_output : bool, default=True
+        Return a CSR matrix; ``False`` returns a dense ndarray (and allows
+        ``set_output(transform="pandas")``).
+
+    Attributes
+    ----------
+    columns_ : list of str
+        Names of the columns with a one-hot block, in output order.
+    crosses_ : list of tuple of str
+        Names of the columns of each cross, in output order.
+    categories_ : dict of str to ndarray
+        Known values of every categorical column used, sorted.
+    bin_edges_ : dict of str to ndarray
+        Inner bucket edges of every bucketized numeric column.
+    n_output_features_ : int
+        Width of the output.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit. Defined only when `X` has feature
+        names that are all strings.
+
+    See Also
+    --------
+    EmbeddingEncoder : Integer codes and scaled numbers for the deep part.
+    WideDeepClassifier : The joint model that uses both transformers.
+    sklearn.preprocessing.OneHotEncoder : One-hot encoding without crosses.
+
+    Notes
+    -----
+    Cheng et al. define the cross-product transformation as
+
+    .. math::
+
+        \\phi_k(\\mathbf{x}) = \\prod_{i=1}^{d} x_i^{c_{ki}}, \\quad
+        c_{ki} \\in \\{0, 1\\},
+
+    which is 1 only when every binary feature of the cross is 1. A block's
+    slots are therefore the observed combinations of its columns' values;
+    a row whose value in any column of a cross falls in that column's other
+    slot falls in the cross's other slot.
+
+    The output has one 1 per block and row, so its row sums are constant.
+    A cross is computed from the integer codes of its columns (a mixed-radix
+    key), never by joining strings.
+
+    References
+    ----------
+    .. [1] H.-T. Cheng et al., "Wide & Deep Learning for Recommender Systems",
+       DLRS 2016, :arxiv:`1606.07792`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sk_widedeep import CrossProductTransformer
+    >>> X = pd.DataFrame({"gender": ["f", "m", "f"], "lang": ["en", "en", "fr"]})
+    >>> wide = CrossProductTransformer(crosses=[("gender", "lang")]).fit(X)
+    >>> wide.transform(X).toarray()
+    array([[0., 1., 0., 0., 1., 0., 0., 1., 0., 0.],
+           [0., 0., 1., 0., 1., 0., 0., 0., 0., 1.],
+           [0., 1., 0., 0., 0., 1., 0., 0., 1., 0.]])
+    >>> wide.get_feature_names_out()[-4:].tolist()
+    ['gender&lang=<other>', 'gender=f&lang=en', 'gender=f&lang=fr', 'gender=m&lang=en']
+    """
+
+    _parameter_constraints: dict = {
+        "columns": [StrOptions({"auto"}), list, tuple],
+        "crosses": [list, tuple],
+        "min_frequency": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, 1, closed="neither"),
+            None,
+        ],
+        "hash_buckets": [Interval(Integral, 2, None, closed="left"), None],
+        "n_bins": [Interval(Integral, 2, None, closed="left"), None],
+        "sparse_output": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        columns="auto",
+        crosses=(),
+        min_frequency=None,
+        hash_buckets=None,
+        n_bins=10,
+        sparse_output=True,
+    ):
+        self.columns = columns
+        self.crosses = crosses
+        self.min_frequency = min_frequency
+        self.hash_buckets = hash_buckets
+        self.n_bins = n_bins
+        self.sparse_output = sparse_output
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the vocabularies, buckets and crosses from X.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The raw data: strings, numbers, booleans, categoricals, with
+            missing values allowed.
+        y : None
+            Ignored. This parameter exists only for compatibility with
+            :class:`~sklearn.pipeline.Pipeline`.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+        """
+        X = check_X(self, X, reset=True)
+        labels = column_labels(X)
+        positions = self._resolve_columns(X)
+        crosses = []
+        for cross in self.crosses:
+            if isinstance(cross, str | Integral) or len(cross) < 2:
+                raise ValueError(
+                    f"Each cross must be a tuple of two or more columns; got {cross!r}."
+                )
+            crosses.append(tuple(resolve_columns(cross, X, param="crosses")))
+        if not positions and not crosses:
+            raise ValueError(
+                "CrossProductTransformer has no features: `columns` selects no "
+                "column and `crosses` is empty. Name the columns to encode."
+            )
+
+        used = dict.fromkeys([*positions, *(p for cross in crosses for p in cross)])
+        self._encoders = {}
+        codes = {}
+        for position in used:
+            values = get_column(X, position)
+            if self.n_bins is not None and is_numeric(values):
+                encoder = Buckets.fit(as_float(values, labels[position]), self.n_bins)
+            else:
+                encoder = Vocabulary.fit(values, self.min_frequency, labels[position])
+            self._encoders[position] = encoder
+            codes[position] = self._encode_column(X, position, labels)
+
+        self._positions = positions
+        self._cross_positions = crosses
+        self._crosses = [
+            Cross.fit(
+                [codes[p] for p in cross],
+                [self._encoders[p].n_codes for p in cross],
+                self.min_frequency,
+                self.hash_buckets,
+                [labels[p] for p in cross],
+            )
+            for cross in crosses
+        ]
+        widths = [self._encoders[p].n_codes for p in positions]
+        widths += [cross.n_codes for cross in self._crosses]
+        self._offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+
+        self.columns_ = [labels[p] for p in positions]
+        self.crosses_ = [tuple(labels[p] for p in cross) for cross in crosses]
+        self.categories_ = {
+            labels[p]: e.categories
+            for p, e in self._encoders.items()
+            if isinstance(e, Vocabulary)
+        }
+        self.bin_edges_ = {
+            labels[p]: e.edges for p, e in self._encoders.items() if isinstance(e, Buckets)
+        }
+        self.n_output_features_ = int(self._offsets[-1])
+        return self
+
+    def _resolve_columns(self, X):
+        if not isinstance(self.columns, str):
+            positions = resolve_columns(self.columns, X, param="columns")
+            if len(set(positions)) != len(positions):
+                raise ValueError(f"columns names a column twice: {list(self.columns)!r}.")
+            return positions
+        categorical = [
+            p for p in range(X.shape[1]) if not is_numeric(get_column(X, p))
+        ]
+        return categorical or list(range(X.shape[1]))
+
+    def _encode_column(self, X, position, labels):
+        encoder = self._encoders[position]
+        values = get_column(X, position)
+        if isinstance(encoder, Buckets):
+            values = as_float(values, labels[position])
+        return encoder.encode(values)
+
+    def _encode(self, X):
+        """Global output index of every block's active slot, shape (n, blocks).
+
+        X must already be validated against this transformer's fit.
+        """
+        labels = column_labels(X)
+        codes = {p: self._encode_column(X, p, labels) for p in self._encoders}
+        blocks = [codes[p] for p in self._positions]
+        blocks += [
+            cross.encode([codes[p] for p in positions])
+            for cross, positions in zip(self._crosses, self._cross_positions)
+        ]
+        return np.stack(blocks, axis=1) + self._offsets[:-1]
+
+    def transform(self, X):
+        """Encode X as one-hot and cross-product features.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The raw data, with the columns seen in fit.
+
+        Returns
+        -------
+        Xt : {sparse matrix, ndarray} of shape (n_samples, n_output_features_)
+            Exactly one 1 per block (column or cross) and row; CSR when
+            ``sparse_output=True``.
+        """
+        check_is_fitted(self)
+        X = check_X(self, X, reset=False)
+        indices = self._encode(X)
+        n_samples, n_blocks = indices.shape
+        if self.sparse_output:
+            Xt = sp.csr_matrix(
+                (
+                    np.ones(indices.size),
+                    indices.ravel(),
+                    np.arange(0, indices.size + 1, n_blocks),
+                ),
+                shape=(n_samples, self.n_output_features_),
+            )
+            return _align_api_if_sparse(Xt)
+        Xt = np.zeros((n_samples, self.n_output_features_))
+        np.put_along_axis(Xt, indices, 1.0, axis=1)
+        return Xt
+
+    def get_feature_names_out(self, input_features=None):
+        """Name every output slot, e.g. ``education=Bachelors&occupation=Sales``.
+
+        The first slot of each block is its other slot, e.g.
+        ``education=<other>``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names; ``None`` uses ``feature_names_in_``, or
+            ``x0, x1, ...`` when fit saw no names.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            Transformed feature names.
+        """
+        check_is_fitted(self)
+        names = _check_feature_names_in(self, input_features)
+        out = []
+        for p in self._positions:
+            out += [feature_name([names[p]], [label]) for label in self._encoders[p].labels]
+        for cross, positions in zip(self._crosses, self._cross_positions):
+            out += cross.labels(
+                [names[p] for p in positions],
+                [self._encoders[p].labels for p in positions],
+            )
+        return np.asarray(out, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.allow_nan = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags

@@ -1,0 +1,396 @@
+"""EmbeddingEncoder: the deep part's integer codes and scaled numbers."""
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._columns import (
+    as_float,
+    check_X,
+    column_labels,
+    get_column,
+    is_numeric,
+    resolve_columns,
+)
+from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
+from ._vocabulary import Vocabulary
+
+MAX_AUTO_EMBEDDING_DIM = 32
+"""The paper's embedding size, the ceiling of ``embedding_dim="auto"``."""
+
+
+def auto_embedding_dim(n_codes: int) -> int:
+    """The ``"auto"`` rule: ``min(32, ceil(6 * n_codes ** 0.25))``."""
+    return min(MAX_AUTO_EMBEDDING_DIM, math.ceil(6 * n_codes**0.25))
+
+
+class _ContinuousScaler:
+    """Missing-value filling and scaling of one continuous column.
+
+    ``"quantile"`` maps a value to its empirical CDF, linearly interpolated
+    between ``n_quantiles`` reference quantiles; a value shared by many rows
+    (e.g. a mass at 0) maps to the middle of its CDF step. Values outside the
+    training range, infinities included, map to the ends of [0, 1].
+    """
+
+    def __init__(self, scaling, fill_value, reference, levels, mean, scale):
+        self.scaling = scaling
+        self.fill_value = fill_value
+        self.reference = reference
+        self.levels = levels
+        self.mean = mean
+        self.scale = scale
+
+    @classmethod
+    def fit(cls, values, scaling, n_quantiles, label):
+        finite = values[np.isfinite(values)]
+        if scaling is not None and scaling != "quantile":
+            _check_no_infinity(values, label, scaling)
+        fill_value = float(np.median(finite)) if finite.size else 0.0
+        reference = levels = None
+        mean, scale = 0.0, 1.0
+        if scaling == "quantile":
+            if finite.size == 0:
+                reference, levels = np.zeros(1), np.full(1, 0.5)
+            else:
+                all_levels = np.linspace(0.0, 1.0, min(n_quantiles, finite.size))
+                quantiles = np.quantile(finite, all_levels)
+                reference = np.unique(quantiles)
+                first = np.searchsorted(quantiles, reference, side="left")
+                last = np.searchsorted(quantiles, reference, side="right") - 1
+                levels = (all_levels[first] + all_levels[last]) / 2
+        elif scaling == "standard" and finite.size:
+            mean = float(finite.mean())
+            scale = float(finite.std()) or 1.0
+        return cls(scaling, fill_value, reference, levels, mean, scale)
+
+    def transform(self, values, label):
+        values = np.where(np.isnan(values), self.fill_value, values)
+        if self.scaling == "quantile":
+            return np.interp(values, self.reference, self.levels)
+        _check_no_infinity(values, label, self.scaling)
+        return (values - self.mean) / self.scale
+
+
+def _check_no_infinity(values, label, scaling):
+    if np.isinf(values).any():
+        raise ValueError(
+            f"Column {label!r} holds infinite values, which scaling={scaling!r} "
+            "cannot map to finite numbers. Use scaling='quantile' (it maps -inf "
+            "and inf to 0 and 1), or replace them, e.g. with NaN for missing."
+        )
+
+
+class EmbeddingEncoder(TransformerMixin, BaseEstimator):
+    """Integer codes and scaled numbers: the deep part's input.
+
+    Each categorical column becomes integer codes, ``1..n`` for the values
+    kept in fit and 0 for every other value (unknown, rare or missing): the
+    rows of its embedding table. Each continuous column is scaled (by default
+    to its empirical CDF in [0, 1], as in the paper), its missing values
+    filled with the training median; a column with missing values in fit also
+    gets a 0/1 missing-indicator column. No NaN ever comes out.
+
+    Parameters
+    ----------
+    categorical : "auto" or list of str or int, default="auto"
+        Columns to embed, named by label (str, for a DataFrame) or position
+        (int). ``"auto"`` takes the columns that are not numeric (strings,
+        booleans, pandas categoricals, objects) and not named in
+        ``continuous``. Name integer ids (user or item ids) here explicitly.
+    continuous : "auto" or list of str or int, default="auto"
+        Columns to scale. ``"auto"`` takes the numeric columns not named in
+        ``categorical``.
+    embedding_dim : int, dict or "auto", default="auto"
+        Embedding size of every categorical column: one int for all, a dict
+        from column name to int (columns left out use ``"auto"``), or
+        ``"auto"``: ``min(32, ceil(6 * n ** 0.25))`` for a column with ``n``
+        codes, a common rule of thumb (the fourth root of the number of
+        values) capped at the paper's 32.
+    min_frequency : int, float or None, default=None
+        A categorical value seen fewer times in fit gets code 0: an int is a
+        count, a float in (0, 1) a fraction of the rows. ``None`` keeps every
+        value seen.
+    scaling : {"quantile", "standard"} or None, default="quantile"
+        ``"quantile"`` maps each value to its empirical CDF in [0, 1] (the
+        paper's normalization); ``"standard"`` subtracts the mean and divides
+        by the standard deviation; ``None`` leaves values as they are.
+    n_quantiles : int, default=1000
+        Number of reference quantiles of ``scaling="quantile"`` (at most the
+        number of rows).
+
+    Attributes
+    ----------
+    categorical_columns_ : list of str
+        Names of the embedded columns, in output order.
+    continuous_columns_ : list of str
+        Names of the scaled columns, in output order.
+    categories_ : list of ndarray
+        Values kept for each categorical column; code ``k`` is
+        ``categories_[j][k - 1]``.
+    cardinalities_ : ndarray of int
+        Number of codes of each categorical column (code 0 included): the
+        rows of its embedding table.
+    embedding_dims_ : ndarray of int
+        Embedding size of each categorical column.
+    fill_values_ : ndarray of float
+        Training median of each continuous column, which replaces its
+        missing values.
+    indicator_columns_ : list of str
+        Continuous columns that had missing values in fit; each gets a 0/1
+        column ``<name>_missing`` at the end of the output.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit. Defined only when `X` has feature
+        names that are all strings.
+
+    See Also
+    --------
+    CrossProductTransformer : One-hot and cross features for the wide part.
+    WideDeepClassifier : The joint model that uses both transformers.
+    sklearn.preprocessing.OrdinalEncoder : Integer codes without an other slot.
+    sklearn.preprocessing.QuantileTransformer : CDF scaling on its own.
+
+    Notes
+    -----
+    The output columns are the categorical codes (as floats), then the scaled
+    continuous columns, then the missing indicators. With
+    ``scaling="quantile"`` a value :math:`x` becomes the empirical CDF
+    :math:`\\hat{F}(x) = P(X \\le x)`, linearly interpolated between
+    ``n_quantiles`` quantiles. The paper uses the step version, the index of
+    :math:`x`'s quantile divided by ``n_q - 1``; the interpolated CDF has the
+    same range and ordering but does not lose resolution within a quantile.
+
+    References
+    ----------
+    .. [1] H.-T. Cheng et al., "Wide & Deep Learning for Recommender Systems",
+       DLRS 2016, :arxiv:`1606.07792`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sk_widedeep import EmbeddingEncoder
+    >>> X = pd.DataFrame({"city": ["Paris", "Rome", "Paris", None],
+    ...                   "age": [20.0, 30.0, np.nan, 40.0]})
+    >>> enc = EmbeddingEncoder().fit(X)
+    >>> enc.transform(X)
+    array([[1. , 0. , 0. ],
+           [2. , 0.5, 0. ],
+           [1. , 0.5, 1. ],
+           [0. , 1. , 0. ]])
+    >>> enc.cardinalities_.tolist(), enc.embedding_dims_.tolist()
+    ([3], [8])
+    >>> enc.get_feature_names_out().tolist()
+    ['city', 'age', 'age_missing']
+    """
+
+    _parameter_constraints: dict = {
+        "categorical": [StrOptions({"auto"}), list, tuple],
+        "continuous": [StrOptions({"auto"}), list, tuple],
+        "embedding_dim": [
+            Interval(Integral, 1, None, closed="left"),
+            dict,
+            StrOptions({"auto"}),
+        ],
+        "min_frequency": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, 1, closed="neither"),
+            None,
+        ],
+        "scaling": [StrOptions({"quantile", "standard"}), None],
+        "n_quantiles": [Interval(Integral, 2, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        *,
+        categorical="auto",
+        continuous="auto",
+        embedding_dim="auto",
+        min_frequency=None,
+        scaling="quantile",
+        n_quantiles=1000,
+    ):
+        self.categorical = categorical
+        self.continuous = continuous
+        self.embedding_dim = embedding_dim
+        self.min_frequency = min_frequency
+        self.scaling = scaling
+        self.n_quantiles = n_quantiles
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the vocabularies and the scaling of each column.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The raw data, with missing values allowed.
+        y : None
+            Ignored. This parameter exists only for compatibility with
+            :class:`~sklearn.pipeline.Pipeline`.
+
+        Returns
+        -------
+        self : object
+            Fitted encoder.
+        """
+        X = check_X(self, X, reset=True)
+        labels = column_labels(X)
+        self._categorical, self._continuous = self._resolve_roles(X)
+        self._vocabularies = [
+            Vocabulary.fit(get_column(X, p), self.min_frequency, labels[p])
+            for p in self._categorical
+        ]
+        self._scalers = []
+        self._indicators = []
+        for p in self._continuous:
+            values = as_float(get_column(X, p), labels[p])
+            self._scalers.append(
+                _ContinuousScaler.fit(values, self.scaling, self.n_quantiles, labels[p])
+            )
+            if np.isnan(values).any():
+                self._indicators.append(p)
+
+        self.categorical_columns_ = [labels[p] for p in self._categorical]
+        self.continuous_columns_ = [labels[p] for p in self._continuous]
+        self.categories_ = [v.categories for v in self._vocabularies]
+        self.cardinalities_ = np.array(
+            [v.n_codes for v in self._vocabularies], dtype=np.int64
+        )
+        self.embedding_dims_ = self._embedding_dims()
+        self.fill_values_ = np.array([s.fill_value for s in self._scalers])
+        self.indicator_columns_ = [labels[p] for p in self._indicators]
+        return self
+
+    def _resolve_roles(self, X):
+        named = {
+            role: None if isinstance(spec, str) else resolve_columns(spec, X, param=role)
+            for role, spec in [
+                ("categorical", self.categorical),
+                ("continuous", self.continuous),
+            ]
+        }
+        for role, positions in named.items():
+            if positions is not None and len(set(positions)) != len(positions):
+                raise ValueError(f"{role} names a column twice: {positions!r}.")
+        if named["categorical"] is not None and named["continuous"] is not None:
+            both = set(named["categorical"]) & set(named["continuous"])
+            if both:
+                labels = column_labels(X)
+                raise ValueError(
+                    f"Columns {[labels[p] for p in sorted(both)]} are named both "
+                    "categorical and continuous; give each column one role."
+                )
+        if None in named.values():
+            numeric = [is_numeric(get_column(X, p)) for p in range(X.shape[1])]
+        categorical = named["categorical"]
+        if categorical is None:
+            taken = set(named["continuous"] or ())
+            categorical = [
+                p for p in range(X.shape[1]) if not numeric[p] and p not in taken
+            ]
+        continuous = named["continuous"]
+        if continuous is None:
+            taken = set(categorical)
+            continuous = [p for p in range(X.shape[1]) if numeric[p] and p not in taken]
+        if not categorical and not continuous:
+            raise ValueError(
+                "EmbeddingEncoder has no columns: name categorical or continuous "
+                "columns."
+            )
+        return categorical, continuous
+
+    def _embedding_dims(self):
+        if isinstance(self.embedding_dim, Integral):
+            dims = [self.embedding_dim] * len(self._vocabularies)
+        else:
+            given = self.embedding_dim if isinstance(self.embedding_dim, dict) else {}
+            unknown = set(given) - set(self.categorical_columns_)
+            if unknown:
+                raise ValueError(
+                    f"embedding_dim names columns {sorted(map(str, unknown))} that are "
+                    "not categorical columns of this encoder; the categorical "
+                    f"columns are {self.categorical_columns_}."
+                )
+            dims = []
+            for name, vocabulary in zip(self.categorical_columns_, self._vocabularies):
+                dim = given.get(name, auto_embedding_dim(vocabulary.n_codes))
+                if not isinstance(dim, Integral) or dim < 1:
+                    raise ValueError(
+                        f"embedding_dim[{name!r}] must be a positive int; got {dim!r}."
+                    )
+                dims.append(dim)
+        return np.array(dims, dtype=np.int64)
+
+    def _encode(self, X, dtype=np.float32):
+        """Codes (int64, n x categorical) and continuous inputs (``dtype``).
+
+        X must already be validated against this encoder's fit.
+        """
+        labels = column_labels(X)
+        n_samples = X.shape[0]
+        codes = np.empty((n_samples, len(self._categorical)), dtype=np.int64)
+        for j, (p, vocabulary) in enumerate(zip(self._categorical, self._vocabularies)):
+            codes[:, j] = vocabulary.encode(get_column(X, p))
+        n_scaled = len(self._continuous)
+        continuous = np.empty((n_samples, n_scaled + len(self._indicators)), dtype=dtype)
+        indicator_of = {p: j for j, p in enumerate(self._indicators, start=n_scaled)}
+        for j, (p, scaler) in enumerate(zip(self._continuous, self._scalers)):
+            values = as_float(get_column(X, p), labels[p])
+            continuous[:, j] = scaler.transform(values, labels[p])
+            if p in indicator_of:
+                continuous[:, indicator_of[p]] = np.isnan(values)
+        return codes, continuous
+
+    def transform(self, X):
+        """Encode X as codes, scaled numbers and missing indicators.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The raw data, with the columns seen in fit.
+
+        Returns
+        -------
+        Xt : ndarray of shape (n_samples, n_features_out)
+            Categorical codes (as floats), then scaled continuous columns,
+            then missing indicators. Always finite.
+        """
+        check_is_fitted(self)
+        X = check_X(self, X, reset=False)
+        codes, continuous = self._encode(X, dtype=np.float64)
+        return np.hstack([codes.astype(np.float64), continuous])
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names; ``None`` uses ``feature_names_in_``, or
+            ``x0, x1, ...`` when fit saw no names.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            The categorical and continuous column names, then
+            ``<name>_missing`` for each missing indicator.
+        """
+        check_is_fitted(self)
+        names = _check_feature_names_in(self, input_features)
+        out = [names[p] for p in [*self._categorical, *self._continuous]]
+        out += [f"{names[p]}_missing" for p in self._indicators]
+        return np.asarray(out, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.allow_nan = True
+        tags.transformer_tags.preserves_dtype = []
+        return tags

@@ -1,0 +1,226 @@
+"""skorch glue: the net, batches over pre-built tensors, device and seeds.
+
+The training data lives in a few tensors built once per fit (on the training
+device). Batches are index slices of them, drawn from a seeded permutation:
+no per-row Dataset, no DataLoader workers, no per-row Python.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import Callback, EarlyStopping
+from skorch.helper import predefined_split
+
+from ._module import WideDeepModule
+
+PREDICT_BATCH_SIZE = 65536
+"""Rows per forward pass when scoring; bounds the memory of large inputs."""
+
+
+def resolve_device(device: str) -> str:
+    """``"auto"`` becomes ``"cuda"`` when available, else ``"cpu"``."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        resolved = torch.device(device)
+    except RuntimeError as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device. Use 'auto', 'cpu', 'cuda' "
+            "or 'cuda:N'."
+        ) from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r}, but torch finds no CUDA device here. Use "
+            "device='auto' to fall back to the CPU."
+        )
+    return device
+
+
+@contextmanager
+def seeded(seed: int, device: str):
+    """Seed torch inside, leave the caller's global random state untouched."""
+    resolved = torch.device(device)
+    devices = []
+    if resolved.type == "cuda":
+        devices = [resolved.index if resolved.index is not None else 0]
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def to_tensors(arrays: Mapping[str, np.ndarray], device: str) -> dict:
+    """Move a dict of arrays to ``device`` once, as tensors."""
+    return {name: torch.as_tensor(a, device=device) for name, a in arrays.items()}
+
+
+class TensorDataset(torch.utils.data.Dataset):
+    """Input tensors (a dict keyed by ``forward`` argument) and the target.
+
+    Parameters
+    ----------
+    X : dict of str to Tensor
+        Inputs of the module, plus an optional ``"sample_weight"``.
+    y : Tensor or None
+        The target, one entry per row.
+    """
+
+    def __init__(self, X: dict, y: torch.Tensor | None = None):
+        self.X = X
+        self.y = y
+
+    def __len__(self) -> int:
+        return len(next(iter(self.X.values())))
+
+    def __getitem__(self, i):
+        return {k: v[i] for k, v in self.X.items()}, None if self.y is None else self.y[i]
+
+
+class TensorBatches:
+    """Mini-batches of a :class:`TensorDataset` as index slices.
+
+    Parameters
+    ----------
+    dataset : TensorDataset
+        The data.
+    batch_size : int
+        Rows per batch.
+    seed : int or None, default=None
+        Shuffle with a permutation drawn from this seed (a new one each epoch);
+        None keeps the row order.
+    """
+
+    def __init__(self, dataset: TensorDataset, batch_size: int, seed: int | None = None):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.generator = None
+        if seed is not None:
+            self.generator = torch.Generator().manual_seed(seed)
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.dataset) / self.batch_size)
+
+    def __iter__(self) -> Iterator:
+        X, y = self.dataset.X, self.dataset.y
+        n_rows = len(self.dataset)
+        if self.generator is None:
+            for start in range(0, n_rows, self.batch_size):
+                stop = start + self.batch_size
+                yield {k: v[start:stop] for k, v in X.items()}, y[start:stop]
+            return
+        device = next(iter(X.values())).device
+        order = torch.randperm(n_rows, generator=self.generator).to(device)
+        for start in range(0, n_rows, self.batch_size):
+            rows = order[start : start + self.batch_size]
+            yield {k: v[rows] for k, v in X.items()}, y[rows]
+
+
+class FiniteLoss(Callback):
+    """Stop training with a clear error when the epoch's loss is not finite."""
+
+    def on_epoch_end(self, net, **kwargs):
+        """Check the training loss of the epoch that just ended."""
+        loss = net.history[-1, "train_loss"]
+        if not math.isfinite(loss):
+            raise FloatingPointError(
+                f"The training loss became {loss} in epoch {len(net.history)}: the "
+                "model diverged. Lower lr (e.g. by a factor of 10), or check the "
+                "input for extreme values."
+            )
+
+
+class WideDeepNet(NeuralNet):
+    """A skorch ``NeuralNet`` over :class:`TensorDataset` batches.
+
+    It differs from ``NeuralNet`` in three places: batches come from
+    :class:`TensorBatches` (shuffled by ``shuffle_seed`` plus the number of
+    epochs done); the loss is averaged with the batch's sample weights when
+    there are any; binary targets are a single logit.
+    """
+
+    def __init__(self, module, *args, shuffle_seed=0, **kwargs):
+        super().__init__(module, *args, **kwargs)
+        self.shuffle_seed = shuffle_seed
+
+    def get_iterator(self, dataset, training=False):
+        """Shuffled batches for training, ordered ones for validation."""
+        if training:
+            return TensorBatches(
+                dataset, self.batch_size, seed=self.shuffle_seed + len(self.history)
+            )
+        return TensorBatches(dataset, max(self.batch_size, PREDICT_BATCH_SIZE))
+
+    def infer(self, x, **fit_params):
+        """Run the module on a batch (its sample weights left out)."""
+        inputs = {k: v for k, v in x.items() if k != "sample_weight"}
+        return self.module_(**inputs, **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """Mean loss of the batch, weighted by its sample weights if any."""
+        if y_pred.shape[1] == 1:
+            y_pred = y_pred[:, 0]
+        loss = self.criterion_(y_pred, y_true)
+        weight = X.get("sample_weight") if isinstance(X, Mapping) else None
+        return loss.mean() if weight is None else (loss * weight).mean()
+
+
+def make_net(
+    *,
+    module_params: dict,
+    n_outputs: int,
+    lr: float,
+    batch_size: int,
+    device: str,
+    shuffle_seed: int,
+    callbacks: list,
+    valid_data: TensorDataset | None,
+    n_iter_no_change: int,
+    verbose: int,
+) -> WideDeepNet:
+    """Build the (uninitialized) skorch net of a WideDeepClassifier."""
+    criterion = torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss
+    callbacks = [*callbacks, ("finite_loss", FiniteLoss())]
+    if valid_data is not None:
+        callbacks.append(
+            ("early_stopping", EarlyStopping(patience=n_iter_no_change, load_best=True))
+        )
+    return WideDeepNet(
+        WideDeepModule,
+        criterion=criterion,
+        criterion__reduction="none",
+        optimizer=torch.optim.Adam,
+        lr=lr,
+        batch_size=batch_size,
+        train_split=None if valid_data is None else predefined_split(valid_data),
+        callbacks=callbacks,
+        verbose=verbose,
+        device=device,
+        shuffle_seed=shuffle_seed,
+        **{f"module__{name}": value for name, value in module_params.items()},
+        module__n_outputs=n_outputs,
+    )
+
+
+def module_device(module: torch.nn.Module) -> torch.device:
+    """The device of the module's weights."""
+    return next(module.parameters()).device
+
+
+def predict_logits(module: torch.nn.Module, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Logits of the module for all rows, float64, in large batches."""
+    device = module_device(module)
+    if module.training:
+        module.eval()
+    n_rows = len(next(iter(inputs.values())))
+    with torch.inference_mode():
+        tensors = to_tensors(inputs, device)
+        logits = [
+            module(**{k: v[start : start + PREDICT_BATCH_SIZE] for k, v in tensors.items()})
+            for start in range(0, n_rows, PREDICT_BATCH_SIZE)
+        ]
+        return torch.cat(logits).cpu().numpy().astype(np.float64)

@@ -1,0 +1,291 @@
+"""The one place where raw values become integer codes.
+
+Every feature the two transformers produce is an integer code per row, with
+code 0 reserved for the "other" slot: a value that is unknown (not seen in
+training), rare (seen fewer than ``min_frequency`` times) or missing. Three
+kinds of coded features exist, each with the same small interface
+(``encode``, ``n_codes``, ``labels``):
+
+- :class:`Vocabulary` maps the values of a categorical column to codes
+  ``1..n`` through a hashed lookup (:meth:`pandas.Index.get_indexer`);
+- :class:`Buckets` cuts a numeric column at quantile edges;
+- :class:`Cross` combines the codes of several columns into one AND-feature,
+  arithmetically (a mixed-radix key per row, never joined strings), then maps
+  the keys through their own vocabulary or hashes them into a fixed number of
+  buckets with a stable, process-independent integer hash.
+
+Only numpy and pandas are used here: no estimator, no torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+
+OTHER = "<other>"
+"""Label of code 0 in feature names: unknown, rare and missing values."""
+
+
+def feature_name(columns: Sequence[str], labels: Sequence[str]) -> str:
+    """Name one output slot, e.g. ``education=Bachelors&occupation=Sales``."""
+    return "&".join(f"{column}={label}" for column, label in zip(columns, labels))
+
+
+def slot_name(columns: Sequence[str], label: str) -> str:
+    """Name a slot that belongs to the whole feature, e.g. ``a&b=<other>``."""
+    return f"{'&'.join(columns)}={label}"
+
+
+def count_threshold(min_frequency: float | None, n_samples: int) -> float:
+    """Smallest count a value needs to get its own code.
+
+    ``None`` keeps every value seen at least once; an int is a count; a float
+    in (0, 1) is a fraction of ``n_samples`` (as in scikit-learn's encoders).
+    """
+    if min_frequency is None:
+        return 1
+    if isinstance(min_frequency, Integral):
+        return max(int(min_frequency), 1)
+    return max(min_frequency * n_samples, 1)
+
+
+def _sorted(values: np.ndarray) -> np.ndarray:
+    """Sort unique values; mixed types sort by type name first."""
+    try:
+        return np.sort(values)
+    except TypeError:
+        order = sorted(range(len(values)), key=lambda i: _mixed_key(values[i]))
+        return values[np.asarray(order, dtype=np.intp)]
+
+
+def _mixed_key(value):
+    return (type(value).__name__, value)
+
+
+def _check_hashable(values, column: str) -> None:
+    """Reject values that cannot be categories (dicts, lists, ...), by column."""
+    bad = {type(v).__name__ for v in values if not isinstance(v, Hashable)}
+    if bad:
+        raise TypeError(
+            f"Column {column!r} holds values of type {sorted(bad)}: every categorical "
+            "argument must be a string or a number (or missing). Convert the "
+            "column, e.g. to strings."
+        )
+
+
+class Vocabulary:
+    """The known values of one categorical column.
+
+    Code ``k >= 1`` stands for ``categories[k - 1]``; code 0 for every other
+    value: unknown, rare or missing.
+
+    Parameters
+    ----------
+    categories : ndarray
+        The kept values, sorted and unique.
+    """
+
+    def __init__(self, categories: np.ndarray):
+        self.categories = categories
+        self._index = pd.Index(categories)
+
+    @classmethod
+    def fit(
+        cls, values, min_frequency: float | None, column: str
+    ) -> Vocabulary:
+        """Keep the values seen at least ``min_frequency`` times, sorted.
+
+        Missing values are never kept. ``column`` names the column in errors.
+        """
+        if pd.api.types.infer_dtype(values, skipna=True) == "mixed":
+            _check_hashable(values, column)
+        counts = pd.Series(values, copy=False).value_counts(dropna=True)
+        threshold = count_threshold(min_frequency, len(values))
+        kept = counts.index.to_numpy()[counts.to_numpy() >= threshold]
+        return cls(_sorted(kept))
+
+    @property
+    def n_codes(self) -> int:
+        """Number of codes, the other slot included."""
+        return len(self.categories) + 1
+
+    @property
+    def labels(self) -> list[str]:
+        """Label of each code, starting with the other slot."""
+        return [OTHER, *map(str, self.categories)]
+
+    def encode(self, values) -> np.ndarray:
+        """Map values to codes (int64); unknown and missing values to 0."""
+        if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+            # Look up each category once, then index by the integer codes;
+            # code -1 (missing) picks the appended 0.
+            categorical = values.array
+            lookup = np.append(self._index.get_indexer(categorical.categories) + 1, 0)
+            return lookup[categorical.codes].astype(np.int64, copy=False)
+        return self._index.get_indexer(values).astype(np.int64, copy=False) + 1
+
+
+class Buckets:
+    """Quantile buckets of one numeric column.
+
+    Code 0 is for missing values, codes ``1..len(edges) + 1`` for the buckets
+    ``(-inf, edges[0])``, ``[edges[0], edges[1])``, ..., ``[edges[-1], inf)``.
+
+    Parameters
+    ----------
+    edges : ndarray of float
+        The inner bucket edges, sorted and unique.
+    """
+
+    def __init__(self, edges: np.ndarray):
+        self.edges = edges
+
+    @classmethod
+    def fit(cls, values: np.ndarray, n_bins: int) -> Buckets:
+        """Cut at the ``1/n_bins, ..., (n_bins-1)/n_bins`` quantiles.
+
+        Only finite values count; equal quantiles merge, so a column with few
+        distinct values gets fewer buckets.
+        """
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            return cls(np.empty(0))
+        levels = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
+        return cls(np.unique(np.quantile(finite, levels)))
+
+    @property
+    def n_codes(self) -> int:
+        """Number of codes, the missing slot included."""
+        return len(self.edges) + 2
+
+    @property
+    def labels(self) -> list[str]:
+        """Label of each code, e.g. ``[25, 33)``, starting with the other slot."""
+        bounds = [-np.inf, *self.edges, np.inf]
+        intervals = [
+            f"{'(' if np.isinf(lo) else '['}{lo:g}, {hi:g})"
+            for lo, hi in zip(bounds[:-1], bounds[1:])
+        ]
+        return [OTHER, *intervals]
+
+    def encode(self, values: np.ndarray) -> np.ndarray:
+        """Map float values to bucket codes (int64); NaN to 0."""
+        codes = np.searchsorted(self.edges, values, side="right").astype(np.int64) + 1
+        codes[np.isnan(values)] = 0
+        return codes
+
+
+def _mix64(keys: np.ndarray) -> np.ndarray:
+    """The splitmix64 finalizer: a fixed, well-spread 64-bit integer hash."""
+    x = keys + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+class Cross:
+    """An AND-feature over the codes of several columns.
+
+    Each row's component codes make one mixed-radix integer key; a row with
+    any component in its other slot (code 0) goes to the cross's other slot.
+    With ``hash_buckets=None`` the keys seen at least ``min_frequency`` times
+    get codes ``1..n``; with an int, every key is hashed (:func:`_mix64`, the
+    same on every machine and in every process) into codes
+    ``1..hash_buckets - 1``, so the width is fixed whatever the data.
+
+    Parameters
+    ----------
+    radices : tuple of int
+        Number of known values (codes minus one) of each component.
+    keys : ndarray of int64 or None
+        The kept keys, sorted; None when hashing.
+    hash_buckets : int or None
+        Number of codes when hashing, the other slot included.
+    """
+
+    def __init__(
+        self,
+        radices: tuple[int, ...],
+        keys: np.ndarray | None,
+        hash_buckets: int | None,
+    ):
+        self.radices = radices
+        self.keys = keys
+        self.hash_buckets = hash_buckets
+        self._index = None if keys is None else pd.Index(keys)
+
+    @classmethod
+    def fit(
+        cls,
+        component_codes: Sequence[np.ndarray],
+        component_n_codes: Sequence[int],
+        min_frequency: float | None,
+        hash_buckets: int | None,
+        columns: Sequence[str],
+    ) -> Cross:
+        """Learn the kept keys of the cross (or nothing, when hashing)."""
+        radices = tuple(max(n - 1, 1) for n in component_n_codes)
+        if hash_buckets is None and np.prod(radices, dtype=object) >= 2**63:
+            raise ValueError(
+                f"The cross {'&'.join(columns)} has more possible values than an "
+                "int64 key holds. Set hash_buckets to hash it into a fixed number "
+                "of slots."
+            )
+        cross = cls(radices, None, hash_buckets)
+        if hash_buckets is not None:
+            return cross
+        keys = cross._keys(component_codes)
+        keys = keys[keys >= 0]
+        unique, counts = np.unique(keys, return_counts=True)
+        threshold = count_threshold(min_frequency, len(component_codes[0]))
+        return cls(radices, unique[counts >= threshold], None)
+
+    def _keys(self, component_codes: Sequence[np.ndarray]) -> np.ndarray:
+        """Mixed-radix key per row (int64); -1 where a component is other."""
+        keys = np.zeros(len(component_codes[0]), dtype=np.uint64)
+        valid = np.ones(len(keys), dtype=bool)
+        for codes, radix in zip(component_codes, self.radices):
+            valid &= codes > 0
+            keys = keys * np.uint64(radix) + (codes - 1).astype(np.uint64)
+        if self.hash_buckets is None:
+            keys = keys.astype(np.int64)
+        else:
+            keys = (_mix64(keys) % np.uint64(self.hash_buckets - 1)).astype(np.int64)
+        keys[~valid] = -1
+        return keys
+
+    @property
+    def n_codes(self) -> int:
+        """Number of codes, the other slot included."""
+        return self.hash_buckets if self.keys is None else len(self.keys) + 1
+
+    def labels(
+        self, columns: Sequence[str], component_labels: Sequence[list[str]]
+    ) -> list[str]:
+        """Name each code, e.g. ``education=Bachelors&occupation=Sales``."""
+        if self.keys is None:
+            return [slot_name(columns, OTHER)] + [
+                slot_name(columns, f"<bucket {k}>") for k in range(1, self.n_codes)
+            ]
+        # Undo the mixed radix: the last component varies fastest.
+        parts = []
+        rest = self.keys.copy()
+        for radix in reversed(self.radices):
+            parts.append(rest % radix + 1)
+            rest //= radix
+        parts.reverse()
+        names = [
+            feature_name(columns, [labels[c] for labels, c in zip(component_labels, row)])
+            for row in zip(*parts)
+        ]
+        return [slot_name(columns, OTHER), *names]
+
+    def encode(self, component_codes: Sequence[np.ndarray]) -> np.ndarray:
+        """Map each row's component codes to the cross's code (int64)."""
+        keys = self._keys(component_codes)
+        if self._index is None:
+            return keys + 1
+        return self._index.get_indexer(keys).astype(np.int64, copy=False) + 1
