@@ -1,4 +1,4 @@
-"""sk_widedeep: the Wide & Deep model (Cheng et al., 2016) as a scikit-learn estimator."""
+"""sk_widedeep: the Wide & Deep model (Cheng et al., 2016) for scikit-learn."""
 
 from ._classifier import WideDeepClassifier
 from ._cross_product import CrossProductTransformer
@@ -6,4 +6,9 @@ from ._embedding import EmbeddingEncoder
 
 __version__ = "0.1.0"
 
-__all__ = ["CrossProductTransformer", "EmbeddingEncoder", "WideDeepClassifier", "__version__"]
+__all__ = [
+    "CrossProductTransformer",
+    "EmbeddingEncoder",
+    "WideDeepClassifier",
+    "__version__",
+]

@@ -11,9 +11,13 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
 
-from ._columns import check_sample_weight, check_X
+from ._columns import check_input, check_sample_weight
 from ._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
@@ -28,7 +32,7 @@ from ._net import (
 
 
 class WideDeepClassifier(ClassifierMixin, BaseEstimator):
-    """Wide & Deep classifier: a linear model and a neural network, trained jointly.
+    r"""Wide & Deep classifier: a linear model and a neural network, trained jointly.
 
     The wide part is a linear model over sparse one-hot and cross-product
     features (:class:`CrossProductTransformer`): it memorizes which value
@@ -125,11 +129,11 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
     .. math::
 
-        P(Y = 1 | \\mathbf{x}) = \\sigma\\left(\\mathbf{w}_{wide}^T
-        [\\mathbf{x}, \\phi(\\mathbf{x})] + \\mathbf{w}_{deep}^T a^{(l_f)}
-        + b\\right)
+        P(Y = 1 | \mathbf{x}) = \sigma\left(\mathbf{w}_{wide}^T
+        [\mathbf{x}, \phi(\mathbf{x})] + \mathbf{w}_{deep}^T a^{(l_f)}
+        + b\right)
 
-    where :math:`\\phi(\\mathbf{x})` are the cross-product features and
+    where :math:`\phi(\mathbf{x})` are the cross-product features and
     :math:`a^{(l_f)}` the last hidden layer. With more than two classes the
     sigmoid becomes a softmax over one logit per class.
 
@@ -255,20 +259,22 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                     "class the model will see, e.g. classes=np.unique(y_all)."
                 )
             return self._fit_new(X, y, sample_weight, classes=classes, epochs=1)
-        X = check_X(self, X, reset=False)
+        X = check_input(self, X, reset=False)
         y_codes, weight = self._check_targets(X, y, sample_weight, encode_only=True)
         inputs = self._inputs(X)
         self._train(self.net_, inputs, y_codes, weight, epochs=1)
         return self
 
     def _fit_new(self, X, y, sample_weight, *, classes, epochs):
-        X = check_X(self, X, reset=True)
+        X = check_input(self, X, reset=True)
         if classes is not None:
             self._label_encoder = LabelEncoder().fit(column_or_1d(classes))
             self.classes_ = self._label_encoder.classes_
             y_codes, weight = self._check_targets(X, y, sample_weight, encode_only=True)
         else:
-            y_codes, weight = self._check_targets(X, y, sample_weight, encode_only=False)
+            y_codes, weight = self._check_targets(
+                X, y, sample_weight, encode_only=False
+            )
         hidden_units = self._check_hidden_units()
         self.wide_, self.deep_ = self._fit_parts(X)
         inputs = self._inputs(X, fitting=True)
@@ -277,12 +283,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         self._seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         valid_data = None
         if self.early_stopping:
-            rows, valid_rows = train_test_split(
-                np.arange(len(y_codes)),
-                test_size=self.validation_fraction,
-                stratify=y_codes,
-                random_state=self._seed,
-            )
+            rows, valid_rows = self._validation_split(y_codes)
             valid_data = self._dataset(inputs, y_codes, weight, valid_rows)
             inputs = {k: v[rows] for k, v in inputs.items()}
             y_codes = y_codes[rows]
@@ -294,7 +295,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             lr=self.lr,
             batch_size=self.batch_size,
             device=self.device_,
-            shuffle_seed=self._seed,
+            random_seed=self._seed,
             callbacks=copy.deepcopy(self.callbacks) or [],
             valid_data=valid_data,
             n_iter_no_change=self.n_iter_no_change,
@@ -305,6 +306,23 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         self._train(net, inputs, y_codes, weight, epochs=epochs)
         self.net_ = net
         return self
+
+    def _validation_split(self, y_codes):
+        """Stratified (train rows, validation rows) for early stopping."""
+        try:
+            return train_test_split(
+                np.arange(len(y_codes)),
+                test_size=self.validation_fraction,
+                stratify=y_codes,
+                random_state=self._seed,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"early_stopping=True holds out validation_fraction="
+                f"{self.validation_fraction} of the rows, stratified by class, but "
+                f"that split is impossible here: {exc} Give more rows per class, a "
+                "larger validation_fraction, or set early_stopping=False."
+            ) from exc
 
     def _check_hidden_units(self):
         hidden_units = tuple(self.hidden_units)
@@ -358,7 +376,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _inputs(self, X, *, fitting=False):
-        """The network's input arrays for X (already validated).
+        """Build the network's input arrays for X (already validated).
 
         When ``fitting``, also record the width of the wide input.
         """
@@ -390,14 +408,14 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             cardinalities = tuple(self.deep_.cardinalities_.tolist())
             embedding_dims = tuple(self.deep_.embedding_dims_.tolist())
         n_continuous = inputs["continuous"].shape[1] if "continuous" in inputs else 0
-        return dict(
-            n_wide=self._n_wide,
-            cardinalities=cardinalities,
-            embedding_dims=embedding_dims,
-            n_continuous=n_continuous,
-            hidden_units=hidden_units,
-            dropout=self.dropout,
-        )
+        return {
+            "n_wide": self._n_wide,
+            "cardinalities": cardinalities,
+            "embedding_dims": embedding_dims,
+            "n_continuous": n_continuous,
+            "hidden_units": hidden_units,
+            "dropout": self.dropout,
+        }
 
     def _dataset(self, inputs, y_codes, weight, rows=slice(None)):
         arrays = {k: v[rows] for k, v in inputs.items()}
@@ -411,7 +429,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
     def _train(self, net, inputs, y_codes, weight, *, epochs):
         data = self._dataset(inputs, y_codes, weight)
-        with seeded(self._seed + len(net.history), self.device_):
+        with seeded(self._seed, self.device_):
             net.partial_fit(data, epochs=epochs)
         net.module_.eval()
         history = net.history
@@ -423,11 +441,11 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
     def _logits(self, X):
         check_is_fitted(self)
-        X = check_X(self, X, reset=False)
+        X = check_input(self, X, reset=False)
         return predict_logits(self.net_.module_, self._inputs(X))
 
     def decision_function(self, X):
-        """Logits of the model: the log-odds of the positive class if binary.
+        """Compute the logits: the log-odds of the positive class if binary.
 
         Parameters
         ----------
@@ -444,7 +462,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         return logits[:, 0] if logits.shape[1] == 1 else logits
 
     def predict_proba(self, X):
-        """Probability of each class.
+        """Predict the probability of each class.
 
         Parameters
         ----------
@@ -464,7 +482,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         return softmax(logits, axis=1)
 
     def predict(self, X):
-        """Most probable class of each row.
+        """Predict the most probable class of each row.
 
         Parameters
         ----------
@@ -487,7 +505,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
 
 def _padded_sparse(Xt):
-    """A (sparse or dense) matrix as fixed-width (indices, values) per row.
+    """Convert a (sparse or dense) matrix to fixed-width (indices, values) rows.
 
     Rows with fewer non-zeros are padded with index 0 and value 0, which adds
     nothing to the embedding-bag sum.
@@ -510,7 +528,7 @@ def _padded_sparse(Xt):
 
 
 def _dense_float32(Xt):
-    """A transformer's output as a finite float32 array."""
+    """Convert a transformer's output to a finite float32 array."""
     Xt = Xt.toarray() if sp.issparse(Xt) else np.asarray(Xt)
     Xt = Xt.astype(np.float32)
     if not np.isfinite(Xt).all():

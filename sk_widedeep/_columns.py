@@ -20,7 +20,7 @@ from sklearn.utils.validation import validate_data
 _NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal", "empty"}
 
 
-def check_X(estimator, X, *, reset: bool):
+def check_input(estimator, X, *, reset: bool):
     """Validate X and set (``reset=True``) or check its feature names and count.
 
     A DataFrame is returned as it is, so that each column keeps its dtype;
@@ -106,13 +106,13 @@ def is_numeric(values) -> bool:
         return False
     if pd.api.types.is_numeric_dtype(dtype):
         return True
-    if dtype == object:
+    if pd.api.types.is_object_dtype(dtype):
         return pd.api.types.infer_dtype(values, skipna=True) in _NUMBER_KINDS
     return False
 
 
 def as_float(values, label: str) -> np.ndarray:
-    """A numeric column as float64, missing values (None, pd.NA) as NaN."""
+    """Convert a numeric column to float64, missing values (None, pd.NA) to NaN."""
     try:
         if hasattr(values, "to_numpy"):
             return values.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -138,7 +138,9 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
     if not np.isfinite(weight).all():
         raise ValueError("sample_weight contains NaN or infinity; give finite weights.")
     if (weight < 0).any():
-        raise ValueError("sample_weight contains negative values; weights must be >= 0.")
+        raise ValueError(
+            "sample_weight contains negative values; weights must be >= 0."
+        )
     if weight.sum() == 0:
         raise ValueError("Sample weights must contain at least one non-zero number.")
     return weight

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._columns import (
     as_float,
-    check_X,
+    check_input,
     column_labels,
     get_column,
     is_numeric,
@@ -26,7 +26,7 @@ from ._vocabulary import Buckets, Cross, Vocabulary, feature_name
 
 
 class CrossProductTransformer(TransformerMixin, BaseEstimator):
-    """One-hot and cross-product features: the wide part of Wide & Deep.
+    r"""One-hot and cross-product features: the wide part of Wide & Deep.
 
     Each named column becomes a one-hot block; each cross becomes one more
     block whose slots are the AND of one value of every column in it, such as
@@ -99,8 +99,8 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
 
     .. math::
 
-        \\phi_k(\\mathbf{x}) = \\prod_{i=1}^{d} x_i^{c_{ki}}, \\quad
-        c_{ki} \\in \\{0, 1\\},
+        \phi_k(\mathbf{x}) = \prod_{i=1}^{d} x_i^{c_{ki}}, \quad
+        c_{ki} \in \{0, 1\},
 
     which is 1 only when every binary feature of the cross is 1. A block's
     slots are therefore the observed combinations of its columns' values;
@@ -178,7 +178,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         self : object
             Fitted transformer.
         """
-        X = check_X(self, X, reset=True)
+        X = check_input(self, X, reset=True)
         labels = column_labels(X)
         positions = self._resolve_columns(X)
         crosses = []
@@ -230,7 +230,9 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
             if isinstance(e, Vocabulary)
         }
         self.bin_edges_ = {
-            labels[p]: e.edges for p, e in self._encoders.items() if isinstance(e, Buckets)
+            labels[p]: e.edges
+            for p, e in self._encoders.items()
+            if isinstance(e, Buckets)
         }
         self.n_output_features_ = int(self._offsets[-1])
         return self
@@ -239,11 +241,11 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         if not isinstance(self.columns, str):
             positions = resolve_columns(self.columns, X, param="columns")
             if len(set(positions)) != len(positions):
-                raise ValueError(f"columns names a column twice: {list(self.columns)!r}.")
+                raise ValueError(
+                    f"columns names a column twice: {list(self.columns)!r}."
+                )
             return positions
-        categorical = [
-            p for p in range(X.shape[1]) if not is_numeric(get_column(X, p))
-        ]
+        categorical = [p for p in range(X.shape[1]) if not is_numeric(get_column(X, p))]
         return categorical or list(range(X.shape[1]))
 
     def _encode_column(self, X, position, labels):
@@ -263,7 +265,9 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         blocks = [codes[p] for p in self._positions]
         blocks += [
             cross.encode([codes[p] for p in positions])
-            for cross, positions in zip(self._crosses, self._cross_positions)
+            for cross, positions in zip(
+                self._crosses, self._cross_positions, strict=True
+            )
         ]
         return np.stack(blocks, axis=1) + self._offsets[:-1]
 
@@ -282,7 +286,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
             ``sparse_output=True``.
         """
         check_is_fitted(self)
-        X = check_X(self, X, reset=False)
+        X = check_input(self, X, reset=False)
         indices = self._encode(X)
         n_samples, n_blocks = indices.shape
         if self.sparse_output:
@@ -300,7 +304,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         return Xt
 
     def get_feature_names_out(self, input_features=None):
-        """Name every output slot, e.g. ``education=Bachelors&occupation=Sales``.
+        """Get the name of every slot, e.g. ``education=Bachelors&occupation=Sales``.
 
         The first slot of each block is its other slot, e.g.
         ``education=<other>``.
@@ -320,8 +324,10 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         names = _check_feature_names_in(self, input_features)
         out = []
         for p in self._positions:
-            out += [feature_name([names[p]], [label]) for label in self._encoders[p].labels]
-        for cross, positions in zip(self._crosses, self._cross_positions):
+            out += [
+                feature_name([names[p]], [label]) for label in self._encoders[p].labels
+            ]
+        for cross, positions in zip(self._crosses, self._cross_positions, strict=True):
             out += cross.labels(
                 [names[p] for p in positions],
                 [self._encoders[p].labels for p in positions],

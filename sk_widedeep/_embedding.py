@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._columns import (
     as_float,
-    check_X,
+    check_input,
     column_labels,
     get_column,
     is_numeric,
@@ -23,7 +23,7 @@ MAX_AUTO_EMBEDDING_DIM = 32
 
 
 def auto_embedding_dim(n_codes: int) -> int:
-    """The ``"auto"`` rule: ``min(32, ceil(6 * n_codes ** 0.25))``."""
+    """Apply the ``"auto"`` rule: ``min(32, ceil(6 * n_codes ** 0.25))``."""
     return min(MAX_AUTO_EMBEDDING_DIM, math.ceil(6 * n_codes**0.25))
 
 
@@ -47,7 +47,7 @@ class _ContinuousScaler:
     @classmethod
     def fit(cls, values, scaling, n_quantiles, label):
         finite = values[np.isfinite(values)]
-        if scaling is not None and scaling != "quantile":
+        if scaling != "quantile":
             _check_no_infinity(values, label, scaling)
         fill_value = float(np.median(finite)) if finite.size else 0.0
         reference = levels = None
@@ -85,7 +85,7 @@ def _check_no_infinity(values, label, scaling):
 
 
 class EmbeddingEncoder(TransformerMixin, BaseEstimator):
-    """Integer codes and scaled numbers: the deep part's input.
+    r"""Integer codes and scaled numbers: the deep part's input.
 
     Each categorical column becomes integer codes, ``1..n`` for the values
     kept in fit and 0 for every other value (unknown, rare or missing): the
@@ -160,7 +160,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
     The output columns are the categorical codes (as floats), then the scaled
     continuous columns, then the missing indicators. With
     ``scaling="quantile"`` a value :math:`x` becomes the empirical CDF
-    :math:`\\hat{F}(x) = P(X \\le x)`, linearly interpolated between
+    :math:`\hat{F}(x) = P(X \le x)`, linearly interpolated between
     ``n_quantiles`` quantiles. The paper uses the step version, the index of
     :math:`x`'s quantile divided by ``n_q - 1``; the interpolated CDF has the
     same range and ordering but does not lose resolution within a quantile.
@@ -240,7 +240,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         self : object
             Fitted encoder.
         """
-        X = check_X(self, X, reset=True)
+        X = check_input(self, X, reset=True)
         labels = column_labels(X)
         self._categorical, self._continuous = self._resolve_roles(X)
         self._vocabularies = [
@@ -270,7 +270,9 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
 
     def _resolve_roles(self, X):
         named = {
-            role: None if isinstance(spec, str) else resolve_columns(spec, X, param=role)
+            role: None
+            if isinstance(spec, str)
+            else resolve_columns(spec, X, param=role)
             for role, spec in [
                 ("categorical", self.categorical),
                 ("continuous", self.continuous),
@@ -319,7 +321,9 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
                     f"columns are {self.categorical_columns_}."
                 )
             dims = []
-            for name, vocabulary in zip(self.categorical_columns_, self._vocabularies):
+            for name, vocabulary in zip(
+                self.categorical_columns_, self._vocabularies, strict=True
+            ):
                 dim = given.get(name, auto_embedding_dim(vocabulary.n_codes))
                 if not isinstance(dim, Integral) or dim < 1:
                     raise ValueError(
@@ -336,12 +340,18 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         labels = column_labels(X)
         n_samples = X.shape[0]
         codes = np.empty((n_samples, len(self._categorical)), dtype=np.int64)
-        for j, (p, vocabulary) in enumerate(zip(self._categorical, self._vocabularies)):
+        for j, (p, vocabulary) in enumerate(
+            zip(self._categorical, self._vocabularies, strict=True)
+        ):
             codes[:, j] = vocabulary.encode(get_column(X, p))
         n_scaled = len(self._continuous)
-        continuous = np.empty((n_samples, n_scaled + len(self._indicators)), dtype=dtype)
+        continuous = np.empty(
+            (n_samples, n_scaled + len(self._indicators)), dtype=dtype
+        )
         indicator_of = {p: j for j, p in enumerate(self._indicators, start=n_scaled)}
-        for j, (p, scaler) in enumerate(zip(self._continuous, self._scalers)):
+        for j, (p, scaler) in enumerate(
+            zip(self._continuous, self._scalers, strict=True)
+        ):
             values = as_float(get_column(X, p), labels[p])
             continuous[:, j] = scaler.transform(values, labels[p])
             if p in indicator_of:
@@ -363,12 +373,12 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
             then missing indicators. Always finite.
         """
         check_is_fitted(self)
-        X = check_X(self, X, reset=False)
+        X = check_input(self, X, reset=False)
         codes, continuous = self._encode(X, dtype=np.float64)
         return np.hstack([codes.astype(np.float64), continuous])
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns.
+        """Get the names of the output columns.
 
         Parameters
         ----------

@@ -9,12 +9,12 @@ from torch import nn
 
 
 class WideDeepModule(nn.Module):
-    """The joint Wide & Deep network; returns logits.
+    r"""The joint Wide & Deep network; returns logits.
 
     .. math::
 
-        \\text{logits} = \\mathbf{w}_{wide}^T [\\mathbf{x}, \\phi(\\mathbf{x})]
-        + W_{deep}^T a^{(l_f)} + \\mathbf{b}
+        \text{logits} = \mathbf{w}_{wide}^T [\mathbf{x}, \phi(\mathbf{x})]
+        + W_{deep}^T a^{(l_f)} + \mathbf{b}
 
     The wide part is a sum of one learned weight vector per active sparse
     index (an embedding bag, never a dense one-hot product). The deep part
@@ -57,10 +57,13 @@ class WideDeepModule(nn.Module):
             self.wide = nn.EmbeddingBag(n_wide, n_outputs, mode="sum")
             nn.init.zeros_(self.wide.weight)
         self.embeddings = nn.ModuleList(
-            nn.Embedding(n, dim) for n, dim in zip(cardinalities, embedding_dims)
+            nn.Embedding(n, dim)
+            for n, dim in zip(cardinalities, embedding_dims, strict=True)
         )
         for embedding in self.embeddings:
-            nn.init.normal_(embedding.weight, std=1 / math.sqrt(embedding.embedding_dim))
+            nn.init.normal_(
+                embedding.weight, std=1 / math.sqrt(embedding.embedding_dim)
+            )
             with torch.no_grad():
                 embedding.weight[0] = 0.0  # code 0 (unknown) starts neutral
         self.deep = None

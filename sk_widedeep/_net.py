@@ -22,6 +22,16 @@ from ._module import WideDeepModule
 PREDICT_BATCH_SIZE = 65536
 """Rows per forward pass when scoring; bounds the memory of large inputs."""
 
+ROW_ALIGNMENT = 16
+"""Scoring pads each forward pass to a multiple of this many rows.
+
+Matrix-multiply kernels round a row's result differently depending on the
+number of rows in the batch, at float32 precision. With the row count always
+a multiple of the kernels' row tile, a row's score does not depend on which
+other rows were scored with it: one row alone, or inside a large table, gets
+the bit-identical probability.
+"""
+
 
 def resolve_device(device: str) -> str:
     """``"auto"`` becomes ``"cuda"`` when available, else ``"cpu"``."""
@@ -78,7 +88,9 @@ class TensorDataset(torch.utils.data.Dataset):
         return len(next(iter(self.X.values())))
 
     def __getitem__(self, i):
-        return {k: v[i] for k, v in self.X.items()}, None if self.y is None else self.y[i]
+        return {k: v[i] for k, v in self.X.items()}, None if self.y is None else self.y[
+            i
+        ]
 
 
 class TensorBatches:
@@ -90,17 +102,15 @@ class TensorBatches:
         The data.
     batch_size : int
         Rows per batch.
-    seed : int or None, default=None
-        Shuffle with a permutation drawn from this seed (a new one each epoch);
-        None keeps the row order.
+    shuffle : bool, default=False
+        Visit the rows in a new random order each epoch, drawn from torch's
+        global generator (which :class:`WideDeepNet` seeds at every epoch).
     """
 
-    def __init__(self, dataset: TensorDataset, batch_size: int, seed: int | None = None):
+    def __init__(self, dataset: TensorDataset, batch_size: int, shuffle: bool = False):
         self.dataset = dataset
         self.batch_size = batch_size
-        self.generator = None
-        if seed is not None:
-            self.generator = torch.Generator().manual_seed(seed)
+        self.shuffle = shuffle
 
     def __len__(self) -> int:
         return math.ceil(len(self.dataset) / self.batch_size)
@@ -108,13 +118,12 @@ class TensorBatches:
     def __iter__(self) -> Iterator:
         X, y = self.dataset.X, self.dataset.y
         n_rows = len(self.dataset)
-        if self.generator is None:
+        if not self.shuffle:
             for start in range(0, n_rows, self.batch_size):
                 stop = start + self.batch_size
                 yield {k: v[start:stop] for k, v in X.items()}, y[start:stop]
             return
-        device = next(iter(X.values())).device
-        order = torch.randperm(n_rows, generator=self.generator).to(device)
+        order = torch.randperm(n_rows).to(y.device)
         for start in range(0, n_rows, self.batch_size):
             rows = order[start : start + self.batch_size]
             yield {k: v[rows] for k, v in X.items()}, y[rows]
@@ -137,22 +146,27 @@ class FiniteLoss(Callback):
 class WideDeepNet(NeuralNet):
     """A skorch ``NeuralNet`` over :class:`TensorDataset` batches.
 
-    It differs from ``NeuralNet`` in three places: batches come from
-    :class:`TensorBatches` (shuffled by ``shuffle_seed`` plus the number of
-    epochs done); the loss is averaged with the batch's sample weights when
+    It differs from ``NeuralNet`` in four places: batches come from
+    :class:`TensorBatches`; each epoch ``k`` starts by seeding torch with
+    ``random_seed + k``, so the shuffling and dropout of an epoch depend only
+    on its number (``fit`` for 3 epochs then one ``partial_fit`` equals
+    ``fit`` for 4); the loss is averaged with the batch's sample weights when
     there are any; binary targets are a single logit.
     """
 
-    def __init__(self, module, *args, shuffle_seed=0, **kwargs):
+    def __init__(self, module, *args, random_seed=0, **kwargs):
         super().__init__(module, *args, **kwargs)
-        self.shuffle_seed = shuffle_seed
+        self.random_seed = random_seed
+
+    def on_epoch_begin(self, net, **kwargs):
+        """Open the epoch's history row, then seed torch for this epoch."""
+        super().on_epoch_begin(net, **kwargs)
+        torch.manual_seed(self.random_seed + len(self.history))
 
     def get_iterator(self, dataset, training=False):
         """Shuffled batches for training, ordered ones for validation."""
         if training:
-            return TensorBatches(
-                dataset, self.batch_size, seed=self.shuffle_seed + len(self.history)
-            )
+            return TensorBatches(dataset, self.batch_size, shuffle=True)
         return TensorBatches(dataset, max(self.batch_size, PREDICT_BATCH_SIZE))
 
     def infer(self, x, **fit_params):
@@ -176,14 +190,16 @@ def make_net(
     lr: float,
     batch_size: int,
     device: str,
-    shuffle_seed: int,
+    random_seed: int,
     callbacks: list,
     valid_data: TensorDataset | None,
     n_iter_no_change: int,
     verbose: int,
 ) -> WideDeepNet:
     """Build the (uninitialized) skorch net of a WideDeepClassifier."""
-    criterion = torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss
+    criterion = (
+        torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss
+    )
     callbacks = [*callbacks, ("finite_loss", FiniteLoss())]
     if valid_data is not None:
         callbacks.append(
@@ -200,27 +216,36 @@ def make_net(
         callbacks=callbacks,
         verbose=verbose,
         device=device,
-        shuffle_seed=shuffle_seed,
+        random_seed=random_seed,
         **{f"module__{name}": value for name, value in module_params.items()},
         module__n_outputs=n_outputs,
     )
 
 
 def module_device(module: torch.nn.Module) -> torch.device:
-    """The device of the module's weights."""
+    """Return the device of the module's weights."""
     return next(module.parameters()).device
 
 
-def predict_logits(module: torch.nn.Module, inputs: Mapping[str, np.ndarray]) -> np.ndarray:
+def predict_logits(
+    module: torch.nn.Module, inputs: Mapping[str, np.ndarray]
+) -> np.ndarray:
     """Logits of the module for all rows, float64, in large batches."""
     device = module_device(module)
     if module.training:
         module.eval()
     n_rows = len(next(iter(inputs.values())))
+    n_padded = -(-n_rows // ROW_ALIGNMENT) * ROW_ALIGNMENT
+    padded = {
+        name: np.concatenate([a, np.zeros((n_padded - n_rows, *a.shape[1:]), a.dtype)])
+        for name, a in inputs.items()
+    }
     with torch.inference_mode():
-        tensors = to_tensors(inputs, device)
+        tensors = to_tensors(padded, device)
         logits = [
-            module(**{k: v[start : start + PREDICT_BATCH_SIZE] for k, v in tensors.items()})
-            for start in range(0, n_rows, PREDICT_BATCH_SIZE)
+            module(
+                **{k: v[start : start + PREDICT_BATCH_SIZE] for k, v in tensors.items()}
+            )
+            for start in range(0, n_padded, PREDICT_BATCH_SIZE)
         ]
-        return torch.cat(logits).cpu().numpy().astype(np.float64)
+        return torch.cat(logits)[:n_rows].cpu().numpy().astype(np.float64)

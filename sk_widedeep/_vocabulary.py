@@ -31,7 +31,9 @@ OTHER = "<other>"
 
 def feature_name(columns: Sequence[str], labels: Sequence[str]) -> str:
     """Name one output slot, e.g. ``education=Bachelors&occupation=Sales``."""
-    return "&".join(f"{column}={label}" for column, label in zip(columns, labels))
+    return "&".join(
+        f"{column}={label}" for column, label in zip(columns, labels, strict=True)
+    )
 
 
 def slot_name(columns: Sequence[str], label: str) -> str:
@@ -93,9 +95,7 @@ class Vocabulary:
         self._index = pd.Index(categories)
 
     @classmethod
-    def fit(
-        cls, values, min_frequency: float | None, column: str
-    ) -> Vocabulary:
+    def fit(cls, values, min_frequency: float | None, column: str) -> Vocabulary:
         """Keep the values seen at least ``min_frequency`` times, sorted.
 
         Missing values are never kept. ``column`` names the column in errors.
@@ -147,14 +147,15 @@ class Buckets:
     def fit(cls, values: np.ndarray, n_bins: int) -> Buckets:
         """Cut at the ``1/n_bins, ..., (n_bins-1)/n_bins`` quantiles.
 
-        Only finite values count; equal quantiles merge, so a column with few
-        distinct values gets fewer buckets.
+        Only finite values count. Edges are observed values (the next value up
+        from each quantile), so integer data gets integer edges; equal edges
+        merge, so a column with few distinct values gets fewer buckets.
         """
         finite = values[np.isfinite(values)]
         if finite.size == 0:
             return cls(np.empty(0))
         levels = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
-        return cls(np.unique(np.quantile(finite, levels)))
+        return cls(np.unique(np.quantile(finite, levels, method="higher")))
 
     @property
     def n_codes(self) -> int:
@@ -167,7 +168,7 @@ class Buckets:
         bounds = [-np.inf, *self.edges, np.inf]
         intervals = [
             f"{'(' if np.isinf(lo) else '['}{lo:g}, {hi:g})"
-            for lo, hi in zip(bounds[:-1], bounds[1:])
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
         ]
         return [OTHER, *intervals]
 
@@ -179,7 +180,7 @@ class Buckets:
 
 
 def _mix64(keys: np.ndarray) -> np.ndarray:
-    """The splitmix64 finalizer: a fixed, well-spread 64-bit integer hash."""
+    """Hash uint64 keys with the splitmix64 finalizer: fixed and well spread."""
     x = keys + np.uint64(0x9E3779B97F4A7C15)
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
@@ -247,7 +248,7 @@ class Cross:
         """Mixed-radix key per row (int64); -1 where a component is other."""
         keys = np.zeros(len(component_codes[0]), dtype=np.uint64)
         valid = np.ones(len(keys), dtype=bool)
-        for codes, radix in zip(component_codes, self.radices):
+        for codes, radix in zip(component_codes, self.radices, strict=True):
             valid &= codes > 0
             keys = keys * np.uint64(radix) + (codes - 1).astype(np.uint64)
         if self.hash_buckets is None:
@@ -278,8 +279,11 @@ class Cross:
             rest //= radix
         parts.reverse()
         names = [
-            feature_name(columns, [labels[c] for labels, c in zip(component_labels, row)])
-            for row in zip(*parts)
+            feature_name(
+                columns,
+                [labels[c] for labels, c in zip(component_labels, row, strict=True)],
+            )
+            for row in zip(*parts, strict=True)
         ]
         return [slot_name(columns, OTHER), *names]
 

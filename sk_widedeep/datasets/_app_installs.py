@@ -8,7 +8,21 @@ COUNTRIES = [
     "US", "IN", "BR", "ID", "MX", "DE", "FR", "JP", "GB", "ES",
     "IT", "TR", "PH", "VN", "EG", "AR", "CA", "PT", "KR", "NG",
 ]  # fmt: skip
-LANGUAGES = ["en", "hi", "pt", "id", "es", "de", "fr", "ja", "it", "tr", "vi", "ar", "ko"]
+LANGUAGES = [
+    "en",
+    "hi",
+    "pt",
+    "id",
+    "es",
+    "de",
+    "fr",
+    "ja",
+    "it",
+    "tr",
+    "vi",
+    "ar",
+    "ko",
+]
 MAIN_LANGUAGE = {
     "US": "en", "IN": "hi", "BR": "pt", "ID": "id", "MX": "es", "DE": "de",
     "FR": "fr", "JP": "ja", "GB": "en", "ES": "es", "IT": "it", "TR": "tr",
@@ -23,9 +37,9 @@ CATEGORIES = [
 
 
 def make_app_installs(
-    n_samples=100_000, *, n_apps=500, hit_fraction=0.02, random_state=None
+    n_samples=100_000, *, n_apps=500, hit_fraction=0.05, random_state=None
 ):
-    """Generate an app-store impression log: did the user install the app shown?
+    r"""Generate an app-store impression log, labelled by whether the app was installed.
 
     Each row is one impression: a user, described by ``country``,
     ``language``, ``device``, ``installed_category`` (the category of most
@@ -37,10 +51,11 @@ def make_app_installs(
     parts of a Wide & Deep model have something to learn:
 
     - **Smooth, generalizable effects** that embeddings capture:
-      a low-rank affinity :math:`u \\cdot v` (rank 4) between the user vector
-      :math:`u`, a sum of vectors of the user's country, device, installed
-      category and standardized age, and the app vector :math:`v`, its
-      category's vector plus a per-app deviation; +1 when the app's
+      a low-rank affinity :math:`u \cdot v` (rank 4, scaled to a standard
+      deviation of 2 over the impressions) between the user vector :math:`u`, a
+      sum of vectors of the user's country, device, installed category and
+      standardized age, and the app vector :math:`v`, its category's vector
+      plus a per-app deviation; +1 when the app's
       language is the user's; +0.6 per star of rating above 3.9.
     - **Sparse memorization effects** that only a cross captures: a random
       ``hit_fraction`` of all (country, app) pairs are local hits, with +3 to
@@ -50,7 +65,7 @@ def make_app_installs(
     Users' countries follow a skewed distribution (the first countries are
     the most common) and their language is their country's main language
     85% of the time; apps are shown with popularity-skewed frequencies; about
-    15% of impressions end in an install.
+    20% of impressions end in an install.
 
     Parameters
     ----------
@@ -58,7 +73,7 @@ def make_app_installs(
         Number of impressions.
     n_apps : int, default=500
         Number of distinct candidate apps.
-    hit_fraction : float, default=0.02
+    hit_fraction : float, default=0.05
         Share of (country, app) pairs that are local hits.
     random_state : int, RandomState instance or None, default=None
         Seeds everything: the app catalogue, the latent vectors, the hits and
@@ -107,7 +122,9 @@ def make_app_installs(
 
     # The impressions.
     country_weights = 1.0 / np.arange(1, len(COUNTRIES) + 1) ** 0.8
-    country = rng.choice(len(COUNTRIES), size=n_samples, p=country_weights / country_weights.sum())
+    country = rng.choice(
+        len(COUNTRIES), size=n_samples, p=country_weights / country_weights.sum()
+    )
     main_language = np.array([LANGUAGES.index(MAIN_LANGUAGE[c]) for c in COUNTRIES])
     language = np.where(
         rng.uniform(size=n_samples) < 0.85,
@@ -126,9 +143,10 @@ def make_app_installs(
         + installed_vectors[installed]
         + age_z[:, None] * age_vector
     )
+    affinity = np.einsum("ij,ij->i", user_vectors, app_vectors[app])
     logits = (
         -2.6
-        + np.einsum("ij,ij->i", user_vectors, app_vectors[app])
+        + 2.0 * (affinity - affinity.mean()) / affinity.std()
         + 1.0 * (language == app_language[app])
         + 0.6 * (app_rating[app] - 3.9)
         + 3.0 * is_hit[country, app]
@@ -142,7 +160,9 @@ def make_app_installs(
             "device": np.asarray(DEVICES, dtype=object)[device],
             "installed_category": np.asarray(CATEGORIES, dtype=object)[installed],
             "age": age,
-            "app_id": np.char.add("app_", np.char.zfill(app.astype(str), 4)).astype(object),
+            "app_id": np.char.add("app_", np.char.zfill(app.astype(str), 4)).astype(
+                object
+            ),
             "app_category": np.asarray(CATEGORIES, dtype=object)[app_category[app]],
             "app_language": np.asarray(LANGUAGES, dtype=object)[app_language[app]],
             "app_rating": app_rating[app],

@@ -1,0 +1,111 @@
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+import torch
+
+ADULT_CATEGORICAL = [
+    "workclass",
+    "education",
+    "marital-status",
+    "occupation",
+    "relationship",
+    "race",
+    "gender",
+    "native-country",
+]
+ADULT_CONTINUOUS = [
+    "age",
+    "educational-num",
+    "capital-gain",
+    "capital-loss",
+    "hours-per-week",
+]
+
+
+def find_data_dir():
+    """The shared data folder: $SK_WIDEDEEP_DATA, else shared/data above the tests."""
+    if os.environ.get("SK_WIDEDEEP_DATA"):
+        return Path(os.environ["SK_WIDEDEEP_DATA"])
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "shared" / "data" / "adult.csv.gz").exists():
+            return parent / "shared" / "data"
+    return None
+
+
+@pytest.fixture(scope="session")
+def adult():
+    """Adult, split 80/20 as in the data README: X_train, X_test, y_train, y_test."""
+    from sklearn.model_selection import train_test_split
+
+    data_dir = find_data_dir()
+    if data_dir is None:
+        pytest.skip(
+            "adult.csv.gz not found: set SK_WIDEDEEP_DATA to the shared data folder"
+        )
+    X = pd.read_csv(data_dir / "adult.csv.gz")
+    y = (X.pop("income") == ">50K").astype(np.int64)
+    return train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
+
+
+def make_frame(n_samples=200, seed=0):
+    """An adult-like DataFrame and binary target.
+
+    String columns (pandas' default string dtype) with missing values and a
+    rare value, a pandas categorical, a boolean, an integer id, float columns
+    with missing values; the target depends on several of them.
+    """
+    rng = np.random.default_rng(seed)
+    education = rng.choice(["Bachelors", "HS-grad", "Masters", "Doctorate"], n_samples)
+    occupation = rng.choice(["Sales", "Tech", "Craft"], n_samples).astype(object)
+    occupation[rng.random(n_samples) < 0.05] = None
+    occupation[0] = "Astronaut"  # a rare value
+    age = rng.normal(40, 12, n_samples).round()
+    age[rng.random(n_samples) < 0.1] = np.nan
+    hours = rng.normal(40, 8, n_samples)
+    X = pd.DataFrame(
+        {
+            "education": pd.Series(education, dtype="str"),
+            "occupation": pd.Series(occupation, dtype="str"),
+            "gender": pd.Categorical(rng.choice(["f", "m"], n_samples)),
+            "married": rng.random(n_samples) < 0.5,
+            "user_id": rng.integers(0, 20, n_samples),
+            "age": age,
+            "hours": hours,
+        }
+    )
+    logit = (
+        1.5 * (education == "Masters")
+        - 1.0 * (occupation == "Craft")
+        + 0.04 * (np.nan_to_num(age, nan=40) - 40)
+        + 0.8 * X["married"].to_numpy()
+    )
+    y = (rng.random(n_samples) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    return X, y
+
+
+@pytest.fixture
+def frame():
+    return make_frame()
+
+
+@pytest.fixture(autouse=True)
+def reset_config():
+    """set_output and sparse_interface are global: restore them after each test."""
+    with sklearn.config_context():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def seeds_fixed():
+    """Tests that use global random state start from the same state."""
+    np.random.seed(0)
+    torch.manual_seed(0)
+
+
+@pytest.fixture(params=[False, True], ids=["fit-then-transform", "fit_transform"])
+def use_fit_transform(request):
+    return request.param

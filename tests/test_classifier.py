@@ -1,0 +1,351 @@
+import io
+import re
+from contextlib import redirect_stdout
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.metrics import log_loss, roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from skorch.callbacks import Callback
+
+from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
+from sk_widedeep._net import ROW_ALIGNMENT
+
+from .conftest import make_frame
+
+FAST = {
+    "hidden_units": (16,),
+    "max_epochs": 3,
+    "batch_size": 32,
+    "lr": 0.01,
+    "random_state": 0,
+}
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """A model fitted once on the adult-like frame, shared read-only."""
+    X, y = make_frame(n_samples=400, seed=1)
+    model = WideDeepClassifier(
+        wide=CrossProductTransformer(crosses=[("education", "occupation")]),
+        **FAST,
+    ).fit(X, y)
+    return model, X, y
+
+
+def test_fitted_attributes(fitted):
+    model, X, _ = fitted
+    assert model.classes_.tolist() == [0, 1]
+    assert isinstance(model.wide_, CrossProductTransformer)
+    assert isinstance(model.deep_, EmbeddingEncoder)
+    assert model.n_features_in_ == X.shape[1]
+    assert model.feature_names_in_.tolist() == X.columns.tolist()
+    assert model.device_ == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert model.n_iter_ == 3 == len(model.loss_curve_)
+    assert model.validation_loss_curve_ is None
+    assert model.net_.module_.wide is not None and model.net_.module_.deep is not None
+
+
+def test_probabilities_are_finite_and_sum_to_one(fitted):
+    model, X, _ = fitted
+    proba = model.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+
+
+def test_decision_function_is_the_logit_of_predict_proba(fitted):
+    model, X, _ = fitted
+    logit = model.decision_function(X)
+    assert logit.shape == (len(X),)
+    np.testing.assert_allclose(model.predict_proba(X)[:, 1], 1 / (1 + np.exp(-logit)))
+    np.testing.assert_array_equal(model.predict(X), (logit > 0).astype(int))
+
+
+def test_a_row_scores_the_same_alone_or_in_a_batch(fitted):
+    model, X, _ = fitted
+    full = model.predict_proba(X)
+    for rows in (
+        [7],
+        [3, 1, 4, 1, 5],
+        list(range(ROW_ALIGNMENT + 1)),
+        list(range(399, 0, -7)),
+    ):
+        np.testing.assert_array_equal(model.predict_proba(X.iloc[rows]), full[rows])
+
+
+def test_learns_the_signal(fitted):
+    model, _, _ = fitted
+    X_test, y_test = make_frame(n_samples=2000, seed=2)
+    assert roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]) > 0.7
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array(["no", "yes"]),
+        np.array([-1, 1]),
+        np.array([False, True]),
+        np.array(["a", "b", "c"]),
+        np.array([1.0, 2.0, 3.0, 4.0]),
+    ],
+    ids=["str", "int", "bool", "3-str", "4-float"],
+)
+def test_any_label_type_and_number_of_classes(labels):
+    X, y01 = make_frame(n_samples=300, seed=3)
+    codes = (y01 + np.arange(300)) % len(labels) if len(labels) > 2 else y01
+    y = labels[codes]
+    model = WideDeepClassifier(**FAST).fit(X, y)
+    assert model.classes_.tolist() == sorted(labels.tolist())
+    proba = model.predict_proba(X)
+    assert proba.shape == (300, len(labels))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-12)
+    assert set(model.predict(X)) <= set(labels)
+    scores = model.decision_function(X)
+    assert scores.shape == ((300,) if len(labels) == 2 else (300, len(labels)))
+    assert 0 <= model.score(X, y) <= 1
+
+
+def test_same_random_state_gives_the_same_model():
+    X, y = make_frame(seed=4)
+    first = WideDeepClassifier(**FAST).fit(X, y).predict_proba(X)
+    second = WideDeepClassifier(**FAST).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, second)
+    other = WideDeepClassifier(**{**FAST, "random_state": 1}).fit(X, y).predict_proba(X)
+    assert not np.array_equal(first, other)
+
+
+def test_fit_leaves_the_global_random_state_alone():
+    X, y = make_frame(seed=5)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    WideDeepClassifier(**{**FAST, "dropout": 0.2}).fit(X, y)
+    np.testing.assert_array_equal(torch.rand(3), expected)
+
+
+def test_missing_values_and_unseen_categories_stay_finite():
+    X, y = make_frame(n_samples=300, seed=6)
+    X.loc[::3, "hours"] = np.nan  # more missing values in fit
+    model = WideDeepClassifier(
+        wide=CrossProductTransformer(
+            crosses=[("education", "occupation"), ("age", "gender")]
+        ),
+        **FAST,
+    ).fit(X, y)
+    assert np.isfinite(model.loss_curve_).all()
+    new = X.head(4).copy()
+    new["education"] = ["PhD-from-Mars", None, "Masters", "??"]
+    new["occupation"] = [None, "never-seen", "Sales", "Tech"]
+    new["gender"] = pd.Categorical(["x", None, "f", "m"])
+    new["age"] = [np.nan, np.inf, -np.inf, 30.0]
+    new["hours"] = np.nan
+    new["user_id"] = [10**9, -1, 3, 4]
+    proba = model.predict_proba(new)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_the_three_models_of_the_paper():
+    X, y = make_frame(seed=7)
+    wide_only = WideDeepClassifier(deep=None, **FAST).fit(X, y)
+    assert wide_only.deep_ is None and wide_only.net_.module_.deep is None
+    deep_only = WideDeepClassifier(wide=None, **FAST).fit(X, y)
+    assert deep_only.wide_ is None and deep_only.net_.module_.wide is None
+    for model in (wide_only, deep_only):
+        assert np.isfinite(model.predict_proba(X)).all()
+    with pytest.raises(ValueError) as excinfo:
+        WideDeepClassifier(wide=None, deep=None).fit(X, y)
+    assert str(excinfo.value) == (
+        "wide and deep are both None: keep at least one part of the model."
+    )
+
+
+def test_any_transformer_can_feed_either_part():
+    X, y = make_frame(seed=8)
+    model = WideDeepClassifier(
+        wide=make_pipeline(OneHotEncoder(handle_unknown="ignore")),
+        deep=make_pipeline(
+            EmbeddingEncoder(categorical=[], continuous=["hours", "user_id"]),
+            StandardScaler(),
+        ),
+        **FAST,
+    ).fit(X[["education", "gender", "hours", "user_id"]], y)
+    assert (
+        model.net_.module_.wide.num_embeddings
+        == model.wide_.transform(X[["education", "gender", "hours", "user_id"]]).shape[
+            1
+        ]
+    )
+    assert len(model.net_.module_.embeddings) == 0
+    proba = model.predict_proba(X[["education", "gender", "hours", "user_id"]])
+    assert np.isfinite(proba).all()
+
+
+def test_sample_weight_is_normalized_and_steers_the_loss():
+    X, y = make_frame(seed=9)
+    plain = WideDeepClassifier(**FAST).fit(X, y).predict_proba(X)
+    ones = (
+        WideDeepClassifier(**FAST)
+        .fit(X, y, sample_weight=np.ones(len(y)))
+        .predict_proba(X)
+    )
+    twos = WideDeepClassifier(**FAST).fit(X, y, sample_weight=np.full(len(y), 2.0))
+    np.testing.assert_allclose(ones, plain, rtol=1e-6)
+    np.testing.assert_allclose(twos.predict_proba(X), plain, rtol=1e-6)
+    heavy_positive = np.where(y == 1, 10.0, 1.0)
+    tilted = WideDeepClassifier(**FAST).fit(X, y, sample_weight=heavy_positive)
+    assert tilted.predict_proba(X)[:, 1].mean() > plain[:, 1].mean() + 0.1
+
+
+def test_zero_weights_leave_one_class_is_an_error():
+    X, y = make_frame(seed=10)
+    with pytest.raises(ValueError, match=r"contains only one class: \[1\]"):
+        WideDeepClassifier(**FAST).fit(X, y, sample_weight=(y == 1).astype(float))
+
+
+def test_partial_fit_continues_training():
+    X, y = make_frame(n_samples=400, seed=11)
+    model = WideDeepClassifier(**FAST)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        model.partial_fit(X, y)
+    model.partial_fit(X, y, classes=[0, 1])
+    assert model.n_iter_ == 1
+    losses = [log_loss(y, model.predict_proba(X)[:, 1])]
+    for _ in range(4):
+        model.partial_fit(X, y)
+        losses.append(log_loss(y, model.predict_proba(X)[:, 1]))
+    assert model.n_iter_ == 5 == len(model.loss_curve_)
+    assert losses[-1] < losses[0]
+    with pytest.raises(ValueError, match=r"labels \[7\] that are not in classes_"):
+        model.partial_fit(X, np.full(len(y), 7))
+
+
+def test_partial_fit_after_fit_adds_one_epoch_and_matches_a_longer_fit():
+    X, y = make_frame(seed=12)
+    model = WideDeepClassifier(**FAST).fit(X, y)
+    model.partial_fit(X, y)
+    longer = WideDeepClassifier(**{**FAST, "max_epochs": 4}).fit(X, y)
+    assert model.n_iter_ == 4
+    np.testing.assert_array_equal(model.predict_proba(X), longer.predict_proba(X))
+
+
+def test_early_stopping_holds_out_rows_and_restores_the_best_epoch():
+    rng = np.random.default_rng(13)
+    X = pd.DataFrame(
+        {"noise": rng.normal(size=600), "id": rng.choice(list("abcdefgh"), 600)}
+    )
+    y = rng.integers(0, 2, 600)  # nothing to learn: validation loss soon rises
+    model = WideDeepClassifier(
+        hidden_units=(64,),
+        lr=0.05,
+        batch_size=32,
+        max_epochs=30,
+        early_stopping=True,
+        n_iter_no_change=2,
+        random_state=0,
+    ).fit(X, y)
+    curve = model.validation_loss_curve_
+    assert len(curve) == model.n_iter_ < 30
+    best = int(np.argmin(curve))
+    assert model.n_iter_ == best + 1 + 2
+    # the weights in the model are those of the best epoch
+    _, valid_rows = model._validation_split(np.asarray(y))
+    valid_loss = log_loss(y[valid_rows], model.predict_proba(X.iloc[valid_rows])[:, 1])
+    assert valid_loss == pytest.approx(curve[best], rel=1e-5)
+
+
+def test_early_stopping_needs_rows_of_every_class():
+    X = pd.DataFrame({"a": ["x", "y", "x", "y"]})
+    with pytest.raises(
+        ValueError, match="early_stopping=True holds out validation_fraction"
+    ):
+        WideDeepClassifier(early_stopping=True, random_state=0).fit(X, [0, 1, 1, 2])
+    with pytest.raises(
+        ValueError, match="partial_fit does not hold out validation rows"
+    ):
+        WideDeepClassifier(early_stopping=True).partial_fit(
+            X, [0, 1, 1, 0], classes=[0, 1]
+        )
+
+
+def test_callbacks_are_called_and_not_mutated():
+    class CountEpochs(Callback):
+        def initialize(self):
+            self.epochs_ = 0
+            return self
+
+        def on_epoch_end(self, net, **kwargs):
+            self.epochs_ += 1
+
+    counter = CountEpochs()
+    X, y = make_frame(seed=14)
+    model = WideDeepClassifier(callbacks=[("count", counter)], **FAST).fit(X, y)
+    assert dict(model.net_.callbacks_)["count"].epochs_ == 3
+    assert not hasattr(counter, "epochs_")  # the parameter itself is untouched
+
+
+def test_verbose_prints_one_line_per_epoch_only_when_asked():
+    X, y = make_frame(seed=15)
+    for verbose, expected_lines in [(0, 0), (1, 3)]:
+        out = io.StringIO()
+        with redirect_stdout(out):
+            WideDeepClassifier(**{**FAST, "verbose": verbose}).fit(X, y)
+        epoch_lines = [
+            line for line in out.getvalue().splitlines() if re.match(r"\s+\d+\s", line)
+        ]
+        assert len(epoch_lines) == expected_lines
+
+
+def test_divergence_is_an_error_not_a_nan_model():
+    X, y = make_frame(seed=16)
+    X["hours"] *= 1e30
+    with pytest.raises(
+        FloatingPointError, match=r"in epoch \d+: the model diverged. Lower lr"
+    ):
+        WideDeepClassifier(
+            deep=EmbeddingEncoder(scaling=None),
+            hidden_units=(8,),
+            lr=1e30,
+            random_state=0,
+        ).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"hidden_units": (8, 0)}, "hidden_units must be a tuple of positive ints"),
+        ({"device": "gpu-please"}, "device='gpu-please' is not a torch device"),
+        (
+            {"lr": -1.0},
+            "The 'lr' parameter of WideDeepClassifier must be a float in the range",
+        ),
+        ({"wide": "yes"}, "The 'wide' parameter of WideDeepClassifier must be"),
+    ],
+)
+def test_bad_parameters_are_named(params, message):
+    X, y = make_frame(seed=17)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        WideDeepClassifier(**params).fit(X, y)
+
+
+def test_auto_device_is_the_cpu_without_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    X, y = make_frame(seed=18)
+    model = WideDeepClassifier(device="auto", **FAST).fit(X, y)
+    assert model.device_ == "cpu"
+    with pytest.raises(ValueError, match="torch finds no CUDA device here"):
+        WideDeepClassifier(device="cuda", **FAST).fit(X, y)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_auto_device_trains_and_predicts_on_cuda():
+    X, y = make_frame(n_samples=1000, seed=19)
+    gpu = WideDeepClassifier(device="auto", **FAST).fit(X, y)
+    assert gpu.device_ == "cuda"
+    assert next(gpu.net_.module_.parameters()).is_cuda
+    cpu = WideDeepClassifier(device="cpu", **FAST).fit(X, y)
+    np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)

@@ -1,0 +1,174 @@
+"""The estimators inside scikit-learn's tools, and on real and synthetic data."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
+from sk_widedeep.__main__ import compare_models, main
+
+from .conftest import ADULT_CATEGORICAL, ADULT_CONTINUOUS, make_frame
+
+FAST = {
+    "hidden_units": (16,),
+    "max_epochs": 3,
+    "batch_size": 32,
+    "lr": 0.01,
+    "random_state": 0,
+}
+
+
+def test_grid_search_over_nested_parameters_in_a_pipeline():
+    X, y = make_frame(n_samples=300, seed=20)
+    pipe = make_pipeline(
+        WideDeepClassifier(wide=CrossProductTransformer(columns=["gender"]), **FAST)
+    )
+    grid = {
+        "widedeepclassifier__wide__crosses": [[], [("education", "occupation")]],
+        "widedeepclassifier__hidden_units": [(8,), (16, 8)],
+    }
+    search = GridSearchCV(pipe, grid, cv=3, scoring="roc_auc", n_jobs=2).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.best_params_ in search.cv_results_["params"]
+    best = search.best_estimator_[-1]
+    assert best.wide_.crosses_ == [
+        tuple(c) for c in search.best_params_["widedeepclassifier__wide__crosses"]
+    ]
+    assert best.hidden_units == search.best_params_["widedeepclassifier__hidden_units"]
+
+
+def test_set_params_reaches_the_transformers():
+    model = WideDeepClassifier(deep=EmbeddingEncoder())
+    model.set_params(deep__embedding_dim=4, wide=CrossProductTransformer())
+    model.set_params(wide__crosses=[("a", "b")])
+    params = model.get_params()
+    assert params["deep__embedding_dim"] == 4
+    assert params["wide__crosses"] == [("a", "b")]
+
+
+def test_cross_val_score():
+    X, y = make_frame(n_samples=300, seed=21)
+    scores = cross_val_score(WideDeepClassifier(**FAST), X, y, cv=3, scoring="roc_auc")
+    assert scores.shape == (3,)
+    assert np.all(scores > 0.55)
+
+
+def test_calibrated_classifier():
+    X, y = make_frame(n_samples=300, seed=22)
+    calibrated = CalibratedClassifierCV(WideDeepClassifier(**FAST), cv=3).fit(X, y)
+    proba = calibrated.predict_proba(X)
+    assert proba.shape == (300, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_clone_gives_an_unfitted_copy_with_equal_parameters():
+    X, y = make_frame(seed=23)
+    model = WideDeepClassifier(
+        wide=CrossProductTransformer(crosses=[("education", "occupation")]), **FAST
+    ).fit(X, y)
+    copy = clone(model)
+    assert not hasattr(copy, "net_")
+    assert copy.get_params()["wide__crosses"] == [("education", "occupation")]
+    assert copy.wide is not model.wide
+    np.testing.assert_array_equal(
+        copy.fit(X, y).predict_proba(X), model.predict_proba(X)
+    )
+
+
+def test_pickle_round_trip_gives_identical_probabilities():
+    X, y = make_frame(seed=24)
+    model = WideDeepClassifier(
+        wide=CrossProductTransformer(crosses=[("education", "age")], hash_buckets=32),
+        **FAST,
+    ).fit(X, y)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
+    restored.partial_fit(X, y)  # and it can go on training
+    assert restored.n_iter_ == model.n_iter_ + 1
+
+
+def test_imputation_and_column_transformer_upstream():
+    X, y = make_frame(seed=25)
+    upstream = ColumnTransformer(
+        [
+            ("numbers", SimpleImputer(strategy="median"), ["age", "hours"]),
+            (
+                "words",
+                SimpleImputer(strategy="most_frequent"),
+                ["education", "occupation"],
+            ),
+        ],
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas")
+    model = Pipeline([("prepare", upstream), ("clf", WideDeepClassifier(**FAST))]).fit(
+        X, y
+    )
+    assert model["clf"].feature_names_in_.tolist() == [
+        "age",
+        "hours",
+        "education",
+        "occupation",
+    ]
+    assert model["clf"].deep_.categorical_columns_ == ["education", "occupation"]
+    assert np.isfinite(model.predict_proba(X)).all()
+
+
+def test_pandas_output_of_the_deep_encoder_in_a_pipeline():
+    X, y = make_frame(seed=26)
+    encoder = EmbeddingEncoder().set_output(transform="pandas")
+    Xt = make_pipeline(encoder).fit_transform(X)
+    assert isinstance(Xt, pd.DataFrame)
+    assert Xt.columns.tolist() == encoder.get_feature_names_out().tolist()
+
+
+@pytest.mark.slow
+def test_adult_with_explicit_roles_reaches_an_auc_of_0_90(adult):
+    X_train, X_test, y_train, y_test = adult
+    model = WideDeepClassifier(
+        wide=CrossProductTransformer(
+            columns=ADULT_CATEGORICAL,
+            crosses=[("education", "occupation"), ("native-country", "occupation")],
+        ),
+        deep=EmbeddingEncoder(
+            categorical=ADULT_CATEGORICAL, continuous=ADULT_CONTINUOUS
+        ),
+        random_state=0,
+    ).fit(X_train, y_train)
+    proba = model.predict_proba(X_test)
+    assert np.isfinite(model.loss_curve_).all()
+    # measured: 0.902 on this machine (README, "Results")
+    assert roc_auc_score(y_test, proba[:, 1]) >= 0.90
+
+
+@pytest.mark.slow
+def test_joint_model_beats_wide_only_and_deep_only_on_app_installs():
+    results = compare_models(n_samples=100_000, max_epochs=5, random_state=0)
+    auc = results["test AUC"]
+    # measured on this machine: wide-only 0.766, deep-only 0.835, joint 0.841
+    assert auc["wide & deep"] > auc["deep-only"] + 0.003
+    assert auc["wide & deep"] > auc["wide-only"] + 0.03
+
+
+def test_main_job_prints_the_three_models(capsys):
+    main(["--n-samples", "3000", "--epochs", "1"])
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("make_app_installs(n_samples=3000, random_state=0)")
+    assert out[1].split() == ["test", "AUC", "log", "loss", "fit", "seconds"]
+    assert [line.split("  ")[0] for line in out[2:]] == [
+        "wide-only",
+        "deep-only",
+        "wide & deep",
+    ]
+    for line in out[2:]:
+        auc, loss, seconds = map(float, line.split()[-3:])
+        assert 0.5 < auc <= 1 and 0 < loss < 1 and seconds > 0
