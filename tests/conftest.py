@@ -36,6 +36,11 @@ def find_data_dir():
     return None
 
 
+def pytest_report_header(config):
+    data_dir = find_data_dir()
+    return f"shared data: {data_dir or 'not found, the tests that need it are skipped'}"
+
+
 @pytest.fixture(scope="session")
 def adult():
     """Adult, split 80/20 as in the data README: X_train, X_test, y_train, y_test."""
