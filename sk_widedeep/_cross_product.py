@@ -281,7 +281,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Xt : {sparse matrix, ndarray} of shape (n_samples, n_output_features_)
+        Xt : {sparse matrix, ndarray} of shape (n_samples, n_output_features)
             Exactly one 1 per block (column or cross) and row; CSR when
             ``sparse_output=True``.
         """
