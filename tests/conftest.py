@@ -25,6 +25,15 @@ ADULT_CONTINUOUS = [
     "hours-per-week",
 ]
 
+# Small, fast classifier settings for unit tests.
+FAST = {
+    "hidden_units": (16,),
+    "max_epochs": 3,
+    "batch_size": 32,
+    "lr": 0.01,
+    "random_state": 0,
+}
+
 
 def find_data_dir():
     """The shared data folder: $SK_WIDEDEEP_DATA, else shared/data above the tests."""

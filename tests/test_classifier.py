@@ -14,15 +14,7 @@ from skorch.callbacks import Callback
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
 from sk_widedeep._net import ROW_ALIGNMENT
 
-from .conftest import make_frame
-
-FAST = {
-    "hidden_units": (16,),
-    "max_epochs": 3,
-    "batch_size": 32,
-    "lr": 0.01,
-    "random_state": 0,
-}
+from .conftest import FAST, make_frame
 
 
 @pytest.fixture(scope="module")

@@ -16,15 +16,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
 from sk_widedeep.__main__ import compare_models, main
 
-from .conftest import ADULT_CATEGORICAL, ADULT_CONTINUOUS, make_frame
-
-FAST = {
-    "hidden_units": (16,),
-    "max_epochs": 3,
-    "batch_size": 32,
-    "lr": 0.01,
-    "random_state": 0,
-}
+from .conftest import ADULT_CATEGORICAL, ADULT_CONTINUOUS, FAST, make_frame
 
 
 def test_grid_search_over_nested_parameters_in_a_pipeline():
