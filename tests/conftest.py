@@ -7,6 +7,8 @@ import pytest
 import sklearn
 import torch
 
+from sk_widedeep.datasets import fetch_adult
+
 ADULT_CATEGORICAL = [
     "workclass",
     "education",
@@ -60,8 +62,7 @@ def adult():
         pytest.skip(
             "adult.csv.gz not found: set SK_WIDEDEEP_DATA to the shared data folder"
         )
-    X = pd.read_csv(data_dir / "adult.csv.gz")
-    y = (X.pop("income") == ">50K").astype(np.int64)
+    X, y = fetch_adult(data_home=data_dir, download_if_missing=False, return_X_y=True)
     return train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
 
 
