@@ -17,7 +17,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from ._columns import check_input, check_sample_weight
+from ._columns import Columns, check_input, check_sample_weight
 from ._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
@@ -27,7 +27,7 @@ from ._net import (
     predict_logits,
     resolve_device,
     seeded,
-    to_tensors,
+    training_tensors,
 )
 
 
@@ -276,8 +276,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                 X, y, sample_weight, encode_only=False
             )
         hidden_units = self._check_hidden_units()
-        self.wide_, self.deep_ = self._fit_parts(X)
-        inputs = self._inputs(X, fitting=True)
+        inputs = self._fit_parts(X)
 
         self.device_ = resolve_device(self.device)
         self._seed = int(check_random_state(self.random_state).randint(2**31 - 1))
@@ -364,42 +363,51 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         return y_codes, weight
 
     def _fit_parts(self, X):
+        """Fit clones of ``wide`` and ``deep`` on X; return the network's inputs."""
         wide = CrossProductTransformer() if self.wide == "auto" else self.wide
         deep = EmbeddingEncoder() if self.deep == "auto" else self.deep
         if wide is None and deep is None:
             raise ValueError(
                 "wide and deep are both None: keep at least one part of the model."
             )
-        return (
-            None if wide is None else clone(wide).fit(X),
-            None if deep is None else clone(deep).fit(X),
-        )
+        self.wide_ = None if wide is None else clone(wide)
+        self.deep_ = None if deep is None else clone(deep)
+        return self._inputs(X, fit=True)
 
-    def _inputs(self, X, *, fitting=False):
+    def _inputs(self, X, *, fit=False):
         """Build the network's input arrays for X (already validated).
 
-        When ``fitting``, also record the width of the wide input.
+        With ``fit=True``, the transformers are fitted on X on the way, and
+        the width of the wide input is recorded.
         """
+        columns = Columns(X)
         inputs = {}
         if isinstance(self.wide_, CrossProductTransformer):
-            inputs["wide_indices"] = self.wide_._encode(X)
-            n_wide = self.wide_.n_output_features_
+            wide = self.wide_
+            inputs["wide_indices"] = (
+                wide._fit_encode(X, columns) if fit else wide._encode(columns)
+            )
+            n_wide = wide.n_output_features_
         elif self.wide_ is not None:
-            Xt = self.wide_.transform(X)
+            Xt = self.wide_.fit_transform(X) if fit else self.wide_.transform(X)
             inputs["wide_indices"], inputs["wide_values"] = _padded_sparse(Xt)
             n_wide = Xt.shape[1]
         else:
             n_wide = 0
-        if fitting:
+        if fit:
             self._n_wide = n_wide
         if isinstance(self.deep_, EmbeddingEncoder):
-            codes, continuous = self.deep_._encode(X)
+            deep = self.deep_
+            codes, continuous = (
+                deep._fit_encode(X, columns) if fit else deep._encode(columns)
+            )
             if codes.shape[1]:
                 inputs["categorical"] = codes
             if continuous.shape[1]:
                 inputs["continuous"] = continuous
         elif self.deep_ is not None:
-            inputs["continuous"] = _dense_float32(self.deep_.transform(X))
+            Xt = self.deep_.fit_transform(X) if fit else self.deep_.transform(X)
+            inputs["continuous"] = _dense_float32(Xt)
         return inputs
 
     def _module_params(self, inputs, hidden_units):
@@ -424,7 +432,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         target = y_codes[rows]
         if len(self.classes_) == 2:
             target = target.astype(np.float32)
-        tensors = to_tensors({**arrays, "target": target}, self.device_)
+        tensors = training_tensors({**arrays, "target": target}, self.device_)
         return TensorDataset(tensors, tensors.pop("target"))
 
     def _train(self, net, inputs, y_codes, weight, *, epochs):

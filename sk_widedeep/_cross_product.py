@@ -7,14 +7,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._columns import (
-    as_float,
-    check_input,
-    column_labels,
-    get_column,
-    is_numeric,
-    resolve_columns,
-)
+from ._columns import Columns, check_input, column_labels, is_numeric, resolve_columns
 from ._compat import (
     Interval,
     StrOptions,
@@ -178,9 +171,38 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         self : object
             Fitted transformer.
         """
+        self._fit_encode(X)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit to X and encode it, encoding each column once.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The raw data.
+        y : None
+            Ignored. This parameter exists only for compatibility with
+            :class:`~sklearn.pipeline.Pipeline`.
+
+        Returns
+        -------
+        Xt : {sparse matrix, ndarray} of shape (n_samples, n_output_features)
+            The same as ``fit(X).transform(X)``.
+        """
+        return self._output(self._fit_encode(X))
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_encode(self, X, columns=None):
+        """Fit on X and return its encoding, as :meth:`_encode` would.
+
+        ``columns`` may hold the columns of X already taken out.
+        """
         X = check_input(self, X, reset=True)
         labels = column_labels(X)
-        positions = self._resolve_columns(X)
+        columns = Columns(X) if columns is None else columns
+        positions = self._resolve_columns(X, columns)
         crosses = []
         for cross in self.crosses:
             if isinstance(cross, str | Integral) or len(cross) < 2:
@@ -196,15 +218,14 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
 
         used = dict.fromkeys([*positions, *(p for cross in crosses for p in cross)])
         self._encoders = {}
-        codes = {}
         for position in used:
-            values = get_column(X, position)
+            values = columns[position]
             if self.n_bins is not None and is_numeric(values):
-                encoder = Buckets.fit(as_float(values, labels[position]), self.n_bins)
+                encoder = Buckets.fit(columns.floats(position), self.n_bins)
             else:
                 encoder = Vocabulary.fit(values, self.min_frequency, labels[position])
             self._encoders[position] = encoder
-            codes[position] = self._encode_column(X, position, labels)
+        codes = self._encode_columns(columns)
 
         self._positions = positions
         self._cross_positions = crosses
@@ -235,9 +256,9 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
             if isinstance(e, Buckets)
         }
         self.n_output_features_ = int(self._offsets[-1])
-        return self
+        return self._indices(codes)
 
-    def _resolve_columns(self, X):
+    def _resolve_columns(self, X, columns):
         if not isinstance(self.columns, str):
             positions = resolve_columns(self.columns, X, param="columns")
             if len(set(positions)) != len(positions):
@@ -245,23 +266,27 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
                     f"columns names a column twice: {list(self.columns)!r}."
                 )
             return positions
-        categorical = [p for p in range(X.shape[1]) if not is_numeric(get_column(X, p))]
+        categorical = [p for p in range(X.shape[1]) if not is_numeric(columns[p])]
         return categorical or list(range(X.shape[1]))
 
-    def _encode_column(self, X, position, labels):
-        encoder = self._encoders[position]
-        values = get_column(X, position)
-        if isinstance(encoder, Buckets):
-            values = as_float(values, labels[position])
-        return encoder.encode(values)
+    def _encode_columns(self, columns):
+        """Code of every used column, keyed by position."""
+        return {
+            p: encoder.encode(
+                columns.floats(p) if isinstance(encoder, Buckets) else columns[p]
+            )
+            for p, encoder in self._encoders.items()
+        }
 
-    def _encode(self, X):
+    def _encode(self, columns):
         """Global output index of every block's active slot, shape (n, blocks).
 
-        X must already be validated against this transformer's fit.
+        ``columns`` reads an X already validated against this fit.
         """
-        labels = column_labels(X)
-        codes = {p: self._encode_column(X, p, labels) for p in self._encoders}
+        return self._indices(self._encode_columns(columns))
+
+    def _indices(self, codes):
+        """Global output indices from the codes of the used columns."""
         blocks = [codes[p] for p in self._positions]
         blocks += [
             cross.encode([codes[p] for p in positions])
@@ -287,7 +312,10 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = check_input(self, X, reset=False)
-        indices = self._encode(X)
+        return self._output(self._encode(Columns(X)))
+
+    def _output(self, indices):
+        """Build the one-hot matrix with a 1 at each of the given indices."""
         n_samples, n_blocks = indices.shape
         if self.sparse_output:
             Xt = sp.csr_matrix(

@@ -7,14 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._columns import (
-    as_float,
-    check_input,
-    column_labels,
-    get_column,
-    is_numeric,
-    resolve_columns,
-)
+from ._columns import Columns, check_input, column_labels, is_numeric, resolve_columns
 from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
 from ._vocabulary import Vocabulary
 
@@ -73,6 +66,11 @@ class _ContinuousScaler:
             return np.interp(values, self.reference, self.levels)
         _check_no_infinity(values, label, self.scaling)
         return (values - self.mean) / self.scale
+
+
+def _stack(codes, continuous):
+    """Stack the public output: codes as floats, then the continuous columns."""
+    return np.hstack([codes.astype(np.float64), continuous])
 
 
 def _check_no_infinity(values, label, scaling):
@@ -240,22 +238,51 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         self : object
             Fitted encoder.
         """
+        self._fit_encode(X)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit to X and encode it, reading each column once.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            The raw data, with missing values allowed.
+        y : None
+            Ignored. This parameter exists only for compatibility with
+            :class:`~sklearn.pipeline.Pipeline`.
+
+        Returns
+        -------
+        Xt : ndarray of shape (n_samples, n_features_out)
+            The same as ``fit(X).transform(X)``.
+        """
+        return _stack(*self._fit_encode(X, dtype=np.float64))
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit_encode(self, X, columns=None, dtype=np.float32):
+        """Fit on X and return its encoding, as :meth:`_encode` would.
+
+        ``columns`` may hold the columns of X already taken out.
+        """
         X = check_input(self, X, reset=True)
         labels = column_labels(X)
-        self._categorical, self._continuous = self._resolve_roles(X)
+        columns = Columns(X) if columns is None else columns
+        self._categorical, self._continuous = self._resolve_roles(X, columns)
         self._vocabularies = [
-            Vocabulary.fit(get_column(X, p), self.min_frequency, labels[p])
+            Vocabulary.fit(columns[p], self.min_frequency, labels[p])
             for p in self._categorical
         ]
-        self._scalers = []
-        self._indicators = []
-        for p in self._continuous:
-            values = as_float(get_column(X, p), labels[p])
-            self._scalers.append(
-                _ContinuousScaler.fit(values, self.scaling, self.n_quantiles, labels[p])
+        self._scalers = [
+            _ContinuousScaler.fit(
+                columns.floats(p), self.scaling, self.n_quantiles, labels[p]
             )
-            if np.isnan(values).any():
-                self._indicators.append(p)
+            for p in self._continuous
+        ]
+        self._indicators = [
+            p for p in self._continuous if np.isnan(columns.floats(p)).any()
+        ]
 
         self.categorical_columns_ = [labels[p] for p in self._categorical]
         self.continuous_columns_ = [labels[p] for p in self._continuous]
@@ -266,9 +293,9 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         self.embedding_dims_ = self._embedding_dims()
         self.fill_values_ = np.array([s.fill_value for s in self._scalers])
         self.indicator_columns_ = [labels[p] for p in self._indicators]
-        return self
+        return self._encode(columns, dtype)
 
-    def _resolve_roles(self, X):
+    def _resolve_roles(self, X, columns):
         named = {
             role: None
             if isinstance(spec, str)
@@ -290,7 +317,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
                     "categorical and continuous; give each column one role."
                 )
         if None in named.values():
-            numeric = [is_numeric(get_column(X, p)) for p in range(X.shape[1])]
+            numeric = [is_numeric(columns[p]) for p in range(X.shape[1])]
         categorical = named["categorical"]
         if categorical is None:
             taken = set(named["continuous"] or ())
@@ -332,30 +359,25 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
                 dims.append(dim)
         return np.array(dims, dtype=np.int64)
 
-    def _encode(self, X, dtype=np.float32):
+    def _encode(self, columns, dtype=np.float32):
         """Codes (int64, n x categorical) and continuous inputs (``dtype``).
 
-        X must already be validated against this encoder's fit.
+        ``columns`` reads an X already validated against this fit.
         """
-        labels = column_labels(X)
-        n_samples = X.shape[0]
-        codes = np.empty((n_samples, len(self._categorical)), dtype=np.int64)
+        n_rows = columns.n_rows
+        codes = np.empty((n_rows, len(self._categorical)), dtype=np.int64)
         for j, (p, vocabulary) in enumerate(
             zip(self._categorical, self._vocabularies, strict=True)
         ):
-            codes[:, j] = vocabulary.encode(get_column(X, p))
+            codes[:, j] = vocabulary.encode(columns[p])
         n_scaled = len(self._continuous)
-        continuous = np.empty(
-            (n_samples, n_scaled + len(self._indicators)), dtype=dtype
-        )
-        indicator_of = {p: j for j, p in enumerate(self._indicators, start=n_scaled)}
+        continuous = np.empty((n_rows, n_scaled + len(self._indicators)), dtype=dtype)
         for j, (p, scaler) in enumerate(
             zip(self._continuous, self._scalers, strict=True)
         ):
-            values = as_float(get_column(X, p), labels[p])
-            continuous[:, j] = scaler.transform(values, labels[p])
-            if p in indicator_of:
-                continuous[:, indicator_of[p]] = np.isnan(values)
+            continuous[:, j] = scaler.transform(columns.floats(p), columns.label(p))
+        for j, p in enumerate(self._indicators, start=n_scaled):
+            continuous[:, j] = np.isnan(columns.floats(p))
         return codes, continuous
 
     def transform(self, X):
@@ -374,8 +396,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = check_input(self, X, reset=False)
-        codes, continuous = self._encode(X, dtype=np.float64)
-        return np.hstack([codes.astype(np.float64), continuous])
+        return _stack(*self._encode(Columns(X), dtype=np.float64))
 
     def get_feature_names_out(self, input_features=None):
         """Get the names of the output columns.

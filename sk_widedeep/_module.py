@@ -8,6 +8,45 @@ import torch
 from torch import nn
 
 
+def _columns_by_dim(embedding_dims):
+    """Group the categorical inputs by embedding size, keeping their order."""
+    groups: dict[int, list[int]] = {}
+    for j, dim in enumerate(embedding_dims):
+        groups.setdefault(dim, []).append(j)
+    return groups
+
+
+class EmbeddingGroup(nn.Module):
+    """The embeddings of several categorical inputs of one size, in one table.
+
+    One lookup (and one backward pass) serves all the inputs of the group:
+    input ``j``'s codes are offset into its own rows of the shared table.
+
+    Parameters
+    ----------
+    columns : list of int
+        Positions of the group's inputs among the categorical inputs.
+    cardinalities : list of int
+        Number of codes of each of them.
+    dim : int
+        Their embedding size.
+    """
+
+    def __init__(self, columns: list[int], cardinalities: list[int], dim: int):
+        super().__init__()
+        self.table = nn.Embedding(sum(cardinalities), dim)
+        offsets = torch.tensor([0, *cardinalities[:-1]]).cumsum(0)
+        self.register_buffer("columns", torch.tensor(columns), persistent=False)
+        self.register_buffer("offsets", offsets, persistent=False)
+        nn.init.normal_(self.table.weight, std=1 / math.sqrt(dim))
+        with torch.no_grad():
+            self.table.weight[offsets] = 0.0  # code 0 (unknown) starts neutral
+
+    def forward(self, categorical: torch.Tensor) -> torch.Tensor:
+        """Concatenated embeddings of the group's inputs, (batch, n * dim)."""
+        return self.table(categorical[:, self.columns] + self.offsets).flatten(1)
+
+
 class WideDeepModule(nn.Module):
     r"""The joint Wide & Deep network; returns logits.
 
@@ -18,8 +57,9 @@ class WideDeepModule(nn.Module):
 
     The wide part is a sum of one learned weight vector per active sparse
     index (an embedding bag, never a dense one-hot product). The deep part
-    concatenates one embedding per categorical input with the continuous
-    inputs and feeds them through ReLU layers. Both parts add into one set
+    concatenates one embedding per categorical input (inputs of one size
+    share a table, :class:`EmbeddingGroup`) with the continuous inputs and
+    feeds them through ReLU layers. Both parts add into one set
     of logits, so one loss trains them jointly.
 
     Parameters
@@ -57,15 +97,9 @@ class WideDeepModule(nn.Module):
             self.wide = nn.EmbeddingBag(n_wide, n_outputs, mode="sum")
             nn.init.zeros_(self.wide.weight)
         self.embeddings = nn.ModuleList(
-            nn.Embedding(n, dim)
-            for n, dim in zip(cardinalities, embedding_dims, strict=True)
+            EmbeddingGroup(columns, [cardinalities[j] for j in columns], dim)
+            for dim, columns in _columns_by_dim(embedding_dims).items()
         )
-        for embedding in self.embeddings:
-            nn.init.normal_(
-                embedding.weight, std=1 / math.sqrt(embedding.embedding_dim)
-            )
-            with torch.no_grad():
-                embedding.weight[0] = 0.0  # code 0 (unknown) starts neutral
         self.deep = None
         width = sum(embedding_dims) + n_continuous
         if width:
@@ -108,10 +142,7 @@ class WideDeepModule(nn.Module):
         if self.wide is not None:
             logits = logits + self.wide(wide_indices, per_sample_weights=wide_values)
         if self.deep is not None:
-            parts = [
-                embedding(categorical[:, j])
-                for j, embedding in enumerate(self.embeddings)
-            ]
+            parts = [group(categorical) for group in self.embeddings]
             if continuous is not None:
                 parts.append(continuous)
             deep_input = parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)

@@ -7,7 +7,7 @@ kinds of coded features exist, each with the same small interface
 (``encode``, ``n_codes``, ``labels``):
 
 - :class:`Vocabulary` maps the values of a categorical column to codes
-  ``1..n`` through a hashed lookup (:meth:`pandas.Index.get_indexer`);
+  ``1..n``, by binary search for numbers and a dict lookup otherwise;
 - :class:`Buckets` cuts a numeric column at quantile edges;
 - :class:`Cross` combines the codes of several columns into one AND-feature,
   arithmetically (a mixed-radix key per row, never joined strings), then maps
@@ -20,6 +20,7 @@ Only numpy and pandas are used here: no estimator, no torch.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from itertools import repeat
 from numbers import Integral
 
 import numpy as np
@@ -27,6 +28,11 @@ import pandas as pd
 
 OTHER = "<other>"
 """Label of code 0 in feature names: unknown, rare and missing values."""
+
+FACTORIZE_FROM = 1000
+"""From this many rows, :meth:`Vocabulary.encode` factorizes the values first
+and looks up only the distinct ones (4x faster on 50,000 strings; slower on a
+few rows, where a direct lookup per value wins)."""
 
 
 def feature_name(columns: Sequence[str], labels: Sequence[str]) -> str:
@@ -82,7 +88,9 @@ class Vocabulary:
     """The known values of one categorical column.
 
     Code ``k >= 1`` stands for ``categories[k - 1]``; code 0 for every other
-    value: unknown, rare or missing.
+    value: unknown, rare or missing. Numbers are looked up by binary search
+    in the sorted categories, other values through a dict, both without a
+    Python loop over the rows.
 
     Parameters
     ----------
@@ -92,7 +100,7 @@ class Vocabulary:
 
     def __init__(self, categories: np.ndarray):
         self.categories = categories
-        self._index = pd.Index(categories)
+        self._codes = {value: code for code, value in enumerate(categories, start=1)}
 
     @classmethod
     def fit(cls, values, min_frequency: float | None, column: str) -> Vocabulary:
@@ -119,13 +127,37 @@ class Vocabulary:
 
     def encode(self, values) -> np.ndarray:
         """Map values to codes (int64); unknown and missing values to 0."""
-        if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        if isinstance(values.dtype, pd.CategoricalDtype):
             # Look up each category once, then index by the integer codes;
             # code -1 (missing) picks the appended 0.
-            categorical = values.array
-            lookup = np.append(self._index.get_indexer(categorical.categories) + 1, 0)
-            return lookup[categorical.codes].astype(np.int64, copy=False)
-        return self._index.get_indexer(values).astype(np.int64, copy=False) + 1
+            lookup = np.append(self.encode(np.asarray(values.categories)), 0)
+            return lookup[values.codes]
+        numeric = isinstance(values, np.ndarray) and values.dtype.kind in "biuf"
+        if numeric and self.categories.dtype.kind in "biuf":
+            return _search(self.categories, values)
+        if len(values) > FACTORIZE_FROM:
+            # Many rows: look each distinct value up once (missing: code -1).
+            row_codes, uniques = pd.factorize(values)
+            lookup = np.append(self._lookup(np.asarray(uniques, dtype=object)), 0)
+            return lookup[row_codes]
+        if hasattr(values, "to_numpy"):  # pandas extension arrays
+            values = values.to_numpy(dtype=object)
+        return self._lookup(values)
+
+    def _lookup(self, values: np.ndarray) -> np.ndarray:
+        """Codes of an object array, through the dict (in C: map over dict.get)."""
+        return np.fromiter(
+            map(self._codes.get, values, repeat(0)), dtype=np.int64, count=len(values)
+        )
+
+
+def _search(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Code (position + 1) of each value in ``sorted_values``, 0 if absent."""
+    if len(sorted_values) == 0:
+        return np.zeros(len(values), dtype=np.int64)
+    positions = np.searchsorted(sorted_values, values)
+    found = sorted_values[np.minimum(positions, len(sorted_values) - 1)] == values
+    return np.where(found, positions + 1, 0)
 
 
 class Buckets:
@@ -216,7 +248,6 @@ class Cross:
         self.radices = radices
         self.keys = keys
         self.hash_buckets = hash_buckets
-        self._index = None if keys is None else pd.Index(keys)
 
     @classmethod
     def fit(
@@ -290,6 +321,6 @@ class Cross:
     def encode(self, component_codes: Sequence[np.ndarray]) -> np.ndarray:
         """Map each row's component codes to the cross's code (int64)."""
         keys = self._keys(component_codes)
-        if self._index is None:
+        if self.keys is None:
             return keys + 1
-        return self._index.get_indexer(keys).astype(np.int64, copy=False) + 1
+        return _search(self.keys, keys)

@@ -341,3 +341,17 @@ def test_auto_device_trains_and_predicts_on_cuda():
     assert next(gpu.net_.module_.parameters()).is_cuda
     cpu = WideDeepClassifier(device="cpu", **FAST).fit(X, y)
     np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)
+
+
+def test_concurrent_predict_proba_matches_serial(fitted):
+    from concurrent.futures import ThreadPoolExecutor
+
+    model, X, _ = fitted
+    starts, sizes = range(0, 360, 30), [1, 7, 40, 200] * 3
+    chunks = [X.iloc[i : i + n] for i, n in zip(starts, sizes, strict=True)]
+    serial = [model.predict_proba(chunk) for chunk in chunks]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(5):
+            parallel = list(pool.map(model.predict_proba, chunks))
+            for expected, got in zip(serial, parallel, strict=True):
+                np.testing.assert_array_equal(got, expected)

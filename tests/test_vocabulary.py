@@ -2,7 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sk_widedeep._vocabulary import OTHER, Buckets, Cross, Vocabulary, count_threshold
+from sk_widedeep._vocabulary import (
+    FACTORIZE_FROM,
+    OTHER,
+    Buckets,
+    Cross,
+    Vocabulary,
+    count_threshold,
+)
 
 
 def test_vocabulary_codes_known_values_from_one_and_others_zero():
@@ -42,7 +49,7 @@ def test_count_threshold():
 def test_vocabulary_categorical_dtype_same_codes_as_strings():
     strings = np.array(["x", "y", "x", None, "z"], dtype=object)
     vocabulary = Vocabulary.fit(strings[:3], None, "c")
-    as_category = pd.Series(pd.Categorical(strings, categories=["z", "y", "x", "w"]))
+    as_category = pd.Categorical(strings, categories=["z", "y", "x", "w"])
     assert (
         vocabulary.encode(as_category).tolist() == vocabulary.encode(strings).tolist()
     )
@@ -148,3 +155,34 @@ def test_cross_exact_mode_refuses_keys_beyond_int64():
     with pytest.raises(ValueError, match="Set hash_buckets"):
         Cross.fit(codes, [2**20] * 4, None, None, ["a", "b", "c", "d"])
     Cross.fit(codes, [2**20] * 4, None, 8, ["a", "b", "c", "d"])  # hashing is fine
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a: a,
+        lambda a: pd.array(a, dtype="str"),
+        lambda a: pd.array(a, dtype="string"),
+    ],
+    ids=["object", "str", "string"],
+)
+def test_vocabulary_many_rows_same_codes_as_few(make):
+    rng = np.random.default_rng(0)
+    pool = np.array(["a", "b", "c", "d", None, "unseen"], dtype=object)
+    values = pool[rng.integers(0, len(pool), 3 * FACTORIZE_FROM)]
+    vocabulary = Vocabulary.fit(make(pool[:4]), None, "c")
+    many = vocabulary.encode(make(values))  # factorized
+    few = np.concatenate(  # looked up value by value
+        [vocabulary.encode(make(chunk)) for chunk in np.array_split(values, 30)]
+    )
+    np.testing.assert_array_equal(many, few)
+    assert set(many[values == "unseen"]) == {0} and set(many[values == None]) == {0}  # noqa: E711
+
+
+def test_vocabulary_numbers_by_binary_search():
+    vocabulary = Vocabulary.fit(np.array([10, 30, 20, 30]), None, "c")
+    assert vocabulary.categories.tolist() == [10, 20, 30]
+    codes = vocabulary.encode(np.array([30.0, 15.0, np.nan, 10.0, 99.0]))
+    assert codes.tolist() == [3, 0, 0, 1, 0]
+    nullable = pd.array([20, None, 40], dtype="Int64")
+    assert vocabulary.encode(nullable).tolist() == [2, 0, 0]

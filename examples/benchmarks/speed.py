@@ -1,0 +1,299 @@
+"""Speed and memory of WideDeepClassifier against references run in the same process.
+
+On Adult (the canonical 80/20 split, 39,073 training rows), with embeddings of
+16 dimensions and a 256-128 ReLU MLP, Adam at lr=1e-3:
+
+(a) ``fit`` end to end (encoding included) against a plain PyTorch loop written
+    below for the same architecture and optimizer (encoding included), at
+    several batch sizes: rows/s and their ratio;
+(b) ``predict_proba`` latency on 1, 200 and all test rows of a raw DataFrame,
+    against LightGBM's ``predict_proba`` on the same rows;
+(c) peak resident memory of a process that fits the model, against a process
+    that runs the plain loop.
+
+Run from the repository root::
+
+    python examples/benchmarks/speed.py
+
+The shared data folder is found above the repository (``../shared/data``);
+``--data-home`` or ``$SK_WIDEDEEP_DATA`` point elsewhere.
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.model_selection import train_test_split
+from torch import nn
+
+from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
+from sk_widedeep.datasets import fetch_adult
+
+CATEGORICAL = [
+    "workclass", "education", "marital-status", "occupation", "relationship", "race",
+    "gender", "native-country",
+]  # fmt: skip
+CONTINUOUS = [
+    "age",
+    "educational-num",
+    "capital-gain",
+    "capital-loss",
+    "hours-per-week",
+]
+CROSSES = [("education", "occupation"), ("native-country", "occupation")]
+EMBEDDING_DIM = 16
+HIDDEN_UNITS = (256, 128)
+LR = 1e-3
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def load_adult(data_home):
+    X, y = fetch_adult(data_home=data_home, return_X_y=True)
+    return train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
+
+
+def make_model(batch_size, epochs):
+    return WideDeepClassifier(
+        wide=CrossProductTransformer(columns=CATEGORICAL, crosses=CROSSES),
+        deep=EmbeddingEncoder(
+            categorical=CATEGORICAL, continuous=CONTINUOUS, embedding_dim=EMBEDDING_DIM
+        ),
+        hidden_units=HIDDEN_UNITS,
+        lr=LR,
+        batch_size=batch_size,
+        max_epochs=epochs,
+        device="cpu",
+        random_state=0,
+    )
+
+
+# ---------------------------------------------------------------- the plain loop
+class PlainWideDeep(nn.Module):
+    """Wide & Deep as one would write it by hand."""
+
+    def __init__(self, n_wide, cardinalities, n_continuous):
+        super().__init__()
+        self.wide = nn.EmbeddingBag(n_wide, 1, mode="sum")
+        nn.init.zeros_(self.wide.weight)
+        self.embeddings = nn.ModuleList(
+            nn.Embedding(n, EMBEDDING_DIM) for n in cardinalities
+        )
+        width = EMBEDDING_DIM * len(cardinalities) + n_continuous
+        layers = []
+        for units in HIDDEN_UNITS:
+            layers += [nn.Linear(width, units), nn.ReLU()]
+            width = units
+        self.deep = nn.Sequential(*layers, nn.Linear(width, 1))
+
+    def forward(self, wide, categorical, continuous):
+        embedded = [e(categorical[:, j]) for j, e in enumerate(self.embeddings)]
+        deep = self.deep(torch.cat([*embedded, continuous], dim=1))
+        return (self.wide(wide) + deep)[:, 0]
+
+
+def plain_encode(X):
+    """Codes, wide indices and standardized numbers, with pandas and numpy."""
+    codes = np.column_stack([pd.factorize(X[c])[0] + 1 for c in CATEGORICAL])
+    blocks = [codes[:, j] for j in range(len(CATEGORICAL))]
+    for a, b in CROSSES:
+        ia, ib = CATEGORICAL.index(a), CATEGORICAL.index(b)
+        key = codes[:, ia] * (codes[:, ib].max() + 1) + codes[:, ib]
+        blocks.append(pd.factorize(key)[0] + 1)
+    widths = [block.max() + 1 for block in blocks]
+    offsets = np.concatenate([[0], np.cumsum(widths)[:-1]])
+    wide = np.column_stack(blocks) + offsets
+    numbers = X[CONTINUOUS].to_numpy(dtype=np.float32)
+    numbers = (numbers - numbers.mean(axis=0)) / numbers.std(axis=0)
+    cardinalities = codes.max(axis=0) + 1
+    return wide, codes, numbers, int(sum(widths)), cardinalities
+
+
+def plain_fit(X, y, batch_size, epochs):
+    """Encode and train with a hand-written loop over pre-built tensors."""
+    torch.manual_seed(0)
+    wide, codes, numbers, n_wide, cardinalities = plain_encode(X)
+    wide, codes = torch.from_numpy(wide), torch.from_numpy(codes)
+    numbers = torch.from_numpy(numbers)
+    target = torch.tensor(np.asarray(y), dtype=torch.float32)
+    model = PlainWideDeep(n_wide, cardinalities, numbers.shape[1])
+    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+    loss_fn = nn.BCEWithLogitsLoss()
+    for _ in range(epochs):
+        order = torch.randperm(len(target))
+        total = torch.zeros(())
+        for start in range(0, len(target), batch_size):
+            rows = order[start : start + batch_size]
+            loss = loss_fn(model(wide[rows], codes[rows], numbers[rows]), target[rows])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.detach()
+        total.item()
+    return model
+
+
+# ---------------------------------------------------------------- measurements
+def best_seconds(fn, repeats):
+    """Fastest of ``repeats`` runs: on a shared machine, the least disturbed one."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def median_seconds(fn, repeats):
+    """Median of ``repeats`` runs, for latencies (many short runs)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def fit_throughput(X, y, batch_sizes, epochs, repeats):
+    rows = []
+    for batch_size in batch_sizes:
+        plain, ours = [], []
+        for _ in range(repeats):  # interleaved, so both see the same machine
+            plain.append(
+                best_seconds(lambda b=batch_size: plain_fit(X, y, b, epochs), 1)
+            )
+            ours.append(
+                best_seconds(lambda b=batch_size: make_model(b, epochs).fit(X, y), 1)
+            )
+        rows.append(
+            {
+                "batch size": batch_size,
+                "plain loop rows/s": epochs * len(X) / min(plain),
+                "WideDeepClassifier rows/s": epochs * len(X) / min(ours),
+                "ratio": min(plain) / min(ours),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def predict_latency(model, X_train, y_train, X_test, repeats):
+    import lightgbm
+
+    def as_categories(X):
+        X = X.copy()
+        for c in CATEGORICAL:
+            X[c] = pd.Categorical(X[c], categories=categories[c])
+        return X
+
+    categories = {c: sorted(X_train[c].unique()) for c in CATEGORICAL}
+    booster = lightgbm.LGBMClassifier(n_estimators=200, verbose=-1, random_state=0)
+    booster.fit(as_categories(X_train), y_train)
+    X_test_lgbm = as_categories(X_test)
+    rows = []
+    for n_rows, n_repeats in [
+        (1, repeats * 100),
+        (200, repeats * 30),
+        (len(X_test), repeats),
+    ]:
+        ours_rows, lgbm_rows = X_test.iloc[:n_rows], X_test_lgbm.iloc[:n_rows]
+        model.predict_proba(ours_rows)  # warm up
+        booster.predict_proba(lgbm_rows)
+        ours = median_seconds(lambda r=ours_rows: model.predict_proba(r), n_repeats)
+        lgbm = median_seconds(lambda r=lgbm_rows: booster.predict_proba(r), n_repeats)
+        rows.append(
+            {
+                "rows": n_rows,
+                "WideDeepClassifier ms": 1e3 * ours,
+                "LightGBM ms": 1e3 * lgbm,
+                "ratio": ours / lgbm,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def peak_memory(args, which):
+    """Peak RSS (MB) of a fresh process that loads Adult and fits once."""
+    command = [
+        sys.executable, __file__, "--memory-child", which, "--epochs", str(args.epochs),
+        "--data-home", str(args.data_home),
+    ]  # fmt: skip
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def memory_status(field):
+    """A memory figure of this process from /proc/self/status, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+def memory_child(args):
+    X_train, _, y_train, _ = load_adult(args.data_home)
+    # Reset the peak (VmHWM) to the current RSS, so that the peak read after
+    # the fit is the fit's own, not that of reading the CSV.
+    Path("/proc/self/clear_refs").write_text("5")
+    before = memory_status("VmRSS")
+    if args.memory_child == "plain":
+        plain_fit(X_train, y_train, 1024, args.epochs)
+    else:
+        make_model(1024, args.epochs).fit(X_train, y_train)
+    peak = memory_status("VmHWM")
+    print(
+        json.dumps(
+            {"RSS before fit": before, "peak RSS": peak, "fit adds": peak - before}
+        )
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--data-home", default=SHARED_DATA if SHARED_DATA.exists() else None
+    )
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[256, 1024, 4096])
+    parser.add_argument(
+        "--memory-child", choices=["ours", "plain"], help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.memory_child:
+        return memory_child(args)
+
+    X_train, X_test, y_train, _ = load_adult(args.data_home)
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"{len(X_train)} training rows, {args.epochs} epochs; fit: best of "
+        f"{args.repeats} interleaved runs; predict: median of many calls"
+    )
+    print("\n(a) fit, end to end\n")
+    print(
+        fit_throughput(
+            X_train, y_train, args.batch_sizes, args.epochs, args.repeats
+        ).to_markdown(index=False, floatfmt=".3g")
+    )
+
+    print("\n(b) predict_proba latency, raw DataFrame in\n")
+    model = make_model(1024, args.epochs).fit(X_train, y_train)
+    try:
+        latency = predict_latency(model, X_train, y_train, X_test, args.repeats)
+        print(latency.to_markdown(index=False, floatfmt=".3g"))
+    except ImportError:
+        print("LightGBM is not installed: pip install lightgbm")
+
+    print("\n(c) peak resident memory of one fit (batch 1024), MB\n")
+    memory = pd.DataFrame({w: peak_memory(args, w) for w in ("plain", "ours")}).T
+    memory["peak ratio to plain"] = memory["peak RSS"] / memory.loc["plain", "peak RSS"]
+    print(memory.to_markdown(floatfmt=".3g"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from sk_widedeep import CrossProductTransformer
+from sk_widedeep._columns import Columns, as_float, check_input
+
+FRAME = pd.DataFrame(
+    {
+        "str": pd.Series(["a", None, "b"], dtype="str"),
+        "string": pd.Series(["a", None, "b"], dtype="string"),
+        "category": pd.Categorical(["x", None, "y"]),
+        "bool": [True, False, True],
+        "Int64": pd.Series([1, None, 3], dtype="Int64"),
+        "float": [1.5, np.nan, 3.0],
+        "int": [1, 2, 3],
+        "object": pd.Series([1, "b", None], dtype=object),
+    }
+)
+
+
+class WithoutFastAccess(pd.DataFrame):
+    """A DataFrame whose private one-column accessor is missing."""
+
+    _get_column_array = None
+
+    @property
+    def _constructor(self):
+        return WithoutFastAccess
+
+
+@pytest.mark.parametrize("position", range(FRAME.shape[1]), ids=list(FRAME.columns))
+@pytest.mark.parametrize("frame_class", [pd.DataFrame, WithoutFastAccess])
+def test_columns_give_the_values_of_iloc(position, frame_class):
+    X = frame_class(FRAME)
+    values = Columns(X)[position]
+    expected = FRAME.iloc[:, position]
+    assert len(values) == 3
+    pd.testing.assert_series_equal(
+        pd.Series(values, name=expected.name), expected, check_dtype=False
+    )
+
+
+def test_columns_are_taken_out_once():
+    columns = Columns(FRAME)
+    assert columns[5] is columns[5]
+    assert columns.floats(5) is columns.floats(5)
+    assert columns.label(5) == "float"
+    np.testing.assert_array_equal(columns.floats(4), [1.0, np.nan, 3.0])
+
+
+def test_as_float_of_objects_and_nullable_numbers():
+    np.testing.assert_array_equal(
+        as_float(np.array([1, None, pd.NA, 2.5], dtype=object), "c"),
+        [1, np.nan, np.nan, 2.5],
+    )
+    with pytest.raises(ValueError, match="Column 'c' is used as a numeric column"):
+        as_float(np.array(["1", "x"], dtype=object), "c")
+
+
+def test_check_input_fast_path_keeps_sklearn_errors_and_warnings():
+    X = pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]})
+    wide = CrossProductTransformer().fit(X)
+    assert check_input(wide, X, reset=False) is X  # same names: no checks needed
+    with pytest.raises(ValueError, match="The feature names should match"):
+        wide.transform(X[["b", "a"]])
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        wide.transform(X.to_numpy())
