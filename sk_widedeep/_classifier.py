@@ -4,12 +4,14 @@ import copy
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_consistent_length,
@@ -22,6 +24,7 @@ from ._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
 from ._net import (
+    OPTIMIZERS,
     TensorDataset,
     make_net,
     predict_logits,
@@ -59,15 +62,42 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         Features of the deep part. ``"auto"`` is ``EmbeddingEncoder()``
         (roles from dtypes); another transformer's output is used as
         continuous inputs; ``None`` disables the deep part.
-    hidden_units : tuple of int, default=(256, 128)
+    hidden_units : tuple of int, default=(128, 64)
         Width of each ReLU layer of the deep part (the paper: 1024, 512, 256).
     dropout : float, default=0.0
         Dropout probability after each ReLU layer.
-    lr : float, default=1e-3
-        Learning rate of the Adam optimizer.
+    wide_optimizer : {"ftrl", "adagrad", "adam", "sgd"} or optimizer class, \
+            default="ftrl"
+        Optimizer of the wide part's weights. The named ones update only the
+        rows of the features active in a batch (sparse gradients; ``"adam"``
+        is then torch's lazy ``SparseAdam``); ``"ftrl"`` is FTRL-Proximal, the
+        paper's choice, with L1 and L2 regularization. A
+        :class:`torch.optim.Optimizer` class gets dense gradients.
+    wide_lr : float or "auto", default="auto"
+        Learning rate of the wide optimizer; ``"auto"`` is 0.05 for
+        ``"ftrl"``, 0.01 for ``"adagrad"`` and ``"sgd"``, 1e-3 for
+        ``"adam"``, and the class's own default for a class.
+    wide_l1 : float, default=0.0
+        L1 regularization of the wide weights (``"ftrl"`` only): weights of
+        rarely useful features become exactly 0.
+    wide_l2 : float, default=0.0
+        L2 regularization of the wide weights (``"ftrl"``, or an optimizer
+        class, as its ``weight_decay``).
+    deep_optimizer : {"adam", "adagrad", "sgd", "ftrl"} or optimizer class, \
+            default="adam"
+        Optimizer of the deep part (embeddings and layers) and of the shared
+        bias.
+    deep_lr : float or "auto", default="auto"
+        Learning rate of the deep optimizer; ``"auto"`` as for ``wide_lr``.
+    deep_l2 : float, default=3e-4
+        L2 regularization (weight decay) of the deep part.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss: a dict from label to weight, or
+        ``"balanced"``, ``n_samples / (n_classes * np.bincount(y))``. They
+        multiply ``sample_weight``.
     batch_size : int, default=256
         Rows per mini-batch.
-    max_epochs : int, default=10
+    max_epochs : int, default=8
         Number of passes over the training data (at most, with early
         stopping).
     early_stopping : bool, default=False
@@ -91,6 +121,12 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     callbacks : list of skorch callbacks or None, default=None
         Extra :mod:`skorch.callbacks` (instances or ``(name, callback)``
         pairs), copied at each fit.
+    warm_start : bool, default=False
+        When fitting again, start from the previous model, as the paper does
+        in production: the transformers are refitted on the new data, and
+        every wide feature, every embedded value and every layer that the new
+        model shares with the previous one keeps its weights; new values start
+        fresh. The layer sizes must not change.
 
     Attributes
     ----------
@@ -157,7 +193,14 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         "deep": [HasMethods(["fit", "transform"]), StrOptions({"auto"}), None],
         "hidden_units": [list, tuple],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
+        "wide_optimizer": [StrOptions(set(OPTIMIZERS)), callable],
+        "wide_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "wide_l1": [Interval(Real, 0, None, closed="left")],
+        "wide_l2": [Interval(Real, 0, None, closed="left")],
+        "deep_optimizer": [StrOptions(set(OPTIMIZERS)), callable],
+        "deep_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "deep_l2": [Interval(Real, 0, None, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -167,6 +210,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -174,11 +218,18 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         *,
         wide="auto",
         deep="auto",
-        hidden_units=(256, 128),
+        hidden_units=(128, 64),
         dropout=0.0,
-        lr=1e-3,
+        wide_optimizer="ftrl",
+        wide_lr="auto",
+        wide_l1=0.0,
+        wide_l2=0.0,
+        deep_optimizer="adam",
+        deep_lr="auto",
+        deep_l2=3e-4,
+        class_weight=None,
         batch_size=256,
-        max_epochs=10,
+        max_epochs=8,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=3,
@@ -186,12 +237,20 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         callbacks=None,
+        warm_start=False,
     ):
         self.wide = wide
         self.deep = deep
         self.hidden_units = hidden_units
         self.dropout = dropout
-        self.lr = lr
+        self.wide_optimizer = wide_optimizer
+        self.wide_lr = wide_lr
+        self.wide_l1 = wide_l1
+        self.wide_l2 = wide_l2
+        self.deep_optimizer = deep_optimizer
+        self.deep_lr = deep_lr
+        self.deep_l2 = deep_l2
+        self.class_weight = class_weight
         self.batch_size = batch_size
         self.max_epochs = max_epochs
         self.early_stopping = early_stopping
@@ -201,6 +260,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.warm_start = warm_start
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -252,6 +312,11 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                 "partial_fit does not hold out validation rows: set "
                 "early_stopping=False, or use fit."
             )
+        if isinstance(self.class_weight, str):
+            raise ValueError(
+                "class_weight='balanced' needs every label at once, which "
+                "partial_fit does not see; pass class_weight as a dict of weights."
+            )
         if not hasattr(self, "net_"):
             if classes is None:
                 raise ValueError(
@@ -266,6 +331,9 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _fit_new(self, X, y, sample_weight, *, classes, epochs):
+        previous = None
+        if self.warm_start and hasattr(self, "net_"):
+            previous = (self.wide_, self.deep_, self.net_.module_, self.classes_)
         X = check_input(self, X, reset=True)
         if classes is not None:
             self._label_encoder = LabelEncoder().fit(column_or_1d(classes))
@@ -291,7 +359,13 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         net = make_net(
             module_params=self._module_params(inputs, hidden_units),
             n_outputs=1 if len(self.classes_) == 2 else len(self.classes_),
-            lr=self.lr,
+            wide_optimizer=(
+                self.wide_optimizer,
+                self.wide_lr,
+                self.wide_l1,
+                self.wide_l2,
+            ),
+            deep_optimizer=(self.deep_optimizer, self.deep_lr, 0.0, self.deep_l2),
             batch_size=self.batch_size,
             device=self.device_,
             random_seed=self._seed,
@@ -302,9 +376,61 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         )
         with seeded(self._seed, self.device_):
             net.initialize()
+        if previous is not None:
+            self._load_shared_weights(*previous, module=net.module_)
         self._train(net, inputs, y_codes, weight, epochs=epochs)
         self.net_ = net
         return self
+
+    def _load_shared_weights(self, old_wide, old_deep, old_module, old_classes, module):
+        """Start from the previous model wherever the new one shares its weights.
+
+        Wide weights are matched by feature name, embeddings by column and
+        value, the first layer's inputs by name; the other layers must have
+        the same shapes.
+        """
+        if not np.array_equal(old_classes, self.classes_):
+            raise ValueError(
+                f"warm_start keeps the output layer, but the classes changed from "
+                f"{old_classes.tolist()} to {self.classes_.tolist()}; set "
+                "warm_start=False."
+            )
+        wide_rows = None
+        if self.wide_ is not None and old_wide is not None:
+            wide_rows = _matches(_names(old_wide), _names(self.wide_))
+        embedding_rows = {}
+        if isinstance(self.deep_, EmbeddingEncoder) and isinstance(
+            old_deep, EmbeddingEncoder
+        ):
+            old_inputs = old_deep.embedded_features_
+            for j, name in enumerate(self.deep_.embedded_features_):
+                if name not in old_inputs:
+                    continue
+                i = old_inputs.index(name)
+                if old_deep.embedding_dims_[i] == self.deep_.embedding_dims_[j]:
+                    old_labels = old_deep._coders[i].labels
+                    embedding_rows[j] = (
+                        i,
+                        _matches(old_labels, self.deep_._coders[j].labels),
+                    )
+        input_columns = None
+        if self.deep_ is not None and old_deep is not None:
+            input_columns = _matches(
+                _deep_input_names(old_deep, old_module),
+                _deep_input_names(self.deep_, module),
+            )
+        try:
+            module.load_shared(
+                old_module,
+                wide_rows=wide_rows,
+                embedding_rows=embedding_rows,
+                input_columns=input_columns,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"warm_start keeps the layers of the previous fit, but {exc} Keep "
+                "hidden_units as they were, or set warm_start=False."
+            ) from exc
 
     def _validation_split(self, y_codes):
         """Stratified (train rows, validation rows) for early stopping."""
@@ -352,6 +478,10 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         weight = None
         if sample_weight is not None:
             weight = check_sample_weight(sample_weight, len(y_codes))
+        if self.class_weight is not None:
+            per_class = compute_sample_weight(self.class_weight, y)
+            weight = per_class if weight is None else weight * per_class
+        if weight is not None:
             weight = weight / weight.mean()
         present = np.unique(y_codes if weight is None else y_codes[weight > 0])
         if not encode_only and len(present) < 2:
@@ -452,6 +582,30 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         X = check_input(self, X, reset=False)
         return predict_logits(self.net_.module_, self._inputs(X))
 
+    def wide_weights(self):
+        """Get what the wide part memorized: its weight for every feature.
+
+        Returns
+        -------
+        weights : DataFrame of shape (n_wide_features, n_outputs)
+            Indexed by feature name (``education=Bachelors&occupation=Sales``),
+            sorted by decreasing absolute weight. One column ``weight`` (the
+            log-odds added for ``classes_[1]``) for two classes, else one per
+            class. Rows with weight 0 are features the model does not use.
+        """
+        check_is_fitted(self)
+        if self.wide_ is None:
+            raise ValueError(
+                "This model has no wide part (wide=None): no wide weights."
+            )
+        weight = self.net_.module_.wide.weight.detach().cpu().numpy().astype(np.float64)
+        columns = ["weight"] if weight.shape[1] == 1 else list(self.classes_)
+        frame = pd.DataFrame(
+            weight, index=pd.Index(_names(self.wide_), name="feature"), columns=columns
+        )
+        order = np.argsort(-np.abs(weight).max(axis=1), kind="stable")
+        return frame.iloc[order]
+
     def decision_function(self, X):
         """Compute the logits: the log-odds of the positive class if binary.
 
@@ -545,3 +699,32 @@ def _dense_float32(Xt):
             "them first (e.g. with sklearn.impute.SimpleImputer in a pipeline)."
         )
     return Xt
+
+
+def _names(transformer):
+    """Output feature names of a transformer, or positions when it has none."""
+    if hasattr(transformer, "get_feature_names_out"):
+        return np.asarray(transformer.get_feature_names_out(), dtype=object)
+    raise ValueError(
+        f"{type(transformer).__name__} has no get_feature_names_out, so its outputs "
+        "cannot be matched by name."
+    )
+
+
+def _deep_input_names(deep, module):
+    """Name of every input of the deep part's first layer, in module order."""
+    if not isinstance(deep, EmbeddingEncoder):
+        return _names(deep)
+    embedded, dims = deep.embedded_features_, deep.embedding_dims_
+    names = [
+        f"{embedded[j]}[{k}]" for j in module.embedding_order for k in range(dims[j])
+    ]
+    return np.asarray(names + list(_names(deep)[len(embedded) :]), dtype=object)
+
+
+def _matches(old, new):
+    """Position in ``old`` of every item of ``new``, -1 for items not in old."""
+    first = {}
+    for position, item in enumerate(old):
+        first.setdefault(item, position)
+    return np.array([first.get(item, -1) for item in new], dtype=np.int64)

@@ -34,6 +34,7 @@ class EmbeddingGroup(nn.Module):
 
     def __init__(self, columns: list[int], cardinalities: list[int], dim: int):
         super().__init__()
+        self.cardinalities = list(cardinalities)
         self.table = nn.Embedding(sum(cardinalities), dim)
         offsets = torch.tensor([0, *cardinalities[:-1]]).cumsum(0)
         self.register_buffer("columns", torch.tensor(columns), persistent=False)
@@ -45,6 +46,12 @@ class EmbeddingGroup(nn.Module):
     def forward(self, categorical: torch.Tensor) -> torch.Tensor:
         """Concatenated embeddings of the group's inputs, (batch, n * dim)."""
         return self.table(categorical[:, self.columns] + self.offsets).flatten(1)
+
+    def rows(self, column: int) -> torch.Tensor:
+        """Return the embedding rows of one of the group's inputs (a view)."""
+        k = self.columns.tolist().index(column)
+        start = int(self.offsets[k])
+        return self.table.weight[start : start + self.cardinalities[k]]
 
 
 class WideDeepModule(nn.Module):
@@ -79,6 +86,10 @@ class WideDeepModule(nn.Module):
         classes.
     dropout : float, default=0.0
         Dropout probability after each ReLU layer.
+    sparse_wide : bool, default=False
+        Give the wide weights sparse gradients (only the rows of the batch's
+        active indices), for optimizers whose cost then does not grow with
+        ``n_wide``.
     """
 
     def __init__(
@@ -90,16 +101,22 @@ class WideDeepModule(nn.Module):
         hidden_units: tuple[int, ...] = (256, 128),
         n_outputs: int = 1,
         dropout: float = 0.0,
+        sparse_wide: bool = False,
     ):
         super().__init__()
         self.wide = None
         if n_wide:
-            self.wide = nn.EmbeddingBag(n_wide, n_outputs, mode="sum")
+            self.wide = nn.EmbeddingBag(
+                n_wide, n_outputs, mode="sum", sparse=sparse_wide
+            )
             nn.init.zeros_(self.wide.weight)
+        groups = _columns_by_dim(embedding_dims)
         self.embeddings = nn.ModuleList(
             EmbeddingGroup(columns, [cardinalities[j] for j in columns], dim)
-            for dim, columns in _columns_by_dim(embedding_dims).items()
+            for dim, columns in groups.items()
         )
+        # The categorical inputs in the order their embeddings enter the MLP.
+        self.embedding_order = [j for columns in groups.values() for j in columns]
         self.deep = None
         width = sum(embedding_dims) + n_continuous
         if width:
@@ -148,3 +165,61 @@ class WideDeepModule(nn.Module):
             deep_input = parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)
             logits = logits + self.deep_output(self.deep(deep_input))
         return logits
+
+    def embedding_rows(self, column: int) -> torch.Tensor:
+        """Return the embedding table of categorical input ``column`` (a view)."""
+        for group in self.embeddings:
+            if column in group.columns:
+                return group.rows(column)
+        raise IndexError(f"no categorical input {column}")
+
+    @torch.no_grad()
+    def load_shared(self, old, *, wide_rows, embedding_rows, input_columns):
+        """Copy the weights of ``old`` that this module shares with it.
+
+        Parameters
+        ----------
+        old : WideDeepModule
+            A module trained before, for the same kind of data.
+        wide_rows : ndarray of int or None
+            For each wide row here, its row in ``old`` (-1: new, kept as is).
+        embedding_rows : dict of int to (int, ndarray of int)
+            For a categorical input here: its index in ``old``, and for each
+            of its codes the code in ``old`` (-1: new).
+        input_columns : ndarray of int or None
+            For each input of the first deep layer here, its input in ``old``
+            (-1: new).
+
+        Raises
+        ------
+        ValueError
+            When a layer after the first differs in shape.
+        """
+        if wide_rows is not None and self.wide is not None and old.wide is not None:
+            _copy_rows(self.wide.weight, old.wide.weight, wide_rows)
+        for column, (old_column, codes) in embedding_rows.items():
+            _copy_rows(
+                self.embedding_rows(column), old.embedding_rows(old_column), codes
+            )
+        if input_columns is not None and self.deep is not None and old.deep is not None:
+            ours, theirs = list(self.deep.parameters()), list(old.deep.parameters())
+            later = [*ours[2:], self.deep_output.weight]
+            earlier = [*theirs[2:], old.deep_output.weight]
+            shapes = [tuple(p.shape) for p in later], [tuple(p.shape) for p in earlier]
+            if ours[0].shape[0] != theirs[0].shape[0] or shapes[0] != shapes[1]:
+                raise ValueError(
+                    f"the layer shapes changed from {[tuple(p.shape) for p in theirs]} "
+                    f"to {[tuple(p.shape) for p in ours]}."
+                )
+            _copy_rows(ours[0].T, theirs[0].T, input_columns)
+            ours[1].copy_(theirs[1])
+            for new, previous in zip(later, earlier, strict=True):
+                new.copy_(previous)
+        self.bias.copy_(old.bias)
+
+
+def _copy_rows(new: torch.Tensor, old: torch.Tensor, rows) -> None:
+    """new[i] = old[rows[i]] wherever rows[i] >= 0."""
+    rows = torch.as_tensor(rows)
+    kept = torch.nonzero(rows >= 0).flatten()
+    new[kept.to(new.device)] = old[rows[kept].to(old.device)].to(new.device)

@@ -2,13 +2,15 @@
 
 Every feature the two transformers produce is an integer code per row, with
 code 0 reserved for the "other" slot: a value that is unknown (not seen in
-training), rare (seen fewer than ``min_frequency`` times) or missing. Three
+training), rare (seen fewer than ``min_frequency`` times) or missing. Four
 kinds of coded features exist, each with the same small interface
 (``encode``, ``n_codes``, ``labels``):
 
 - :class:`Vocabulary` maps the values of a categorical column to codes
   ``1..n``, by binary search for numbers and a dict lookup otherwise;
 - :class:`Buckets` cuts a numeric column at quantile edges;
+- :class:`NumberCodes` gives the frequent numbers of a column codes of their
+  own and buckets the others, so that a network can embed numbers;
 - :class:`Cross` combines the codes of several columns into one AND-feature,
   arithmetically (a mixed-radix key per row, never joined strings), then maps
   the keys through their own vocabulary or hashes them into a fixed number of
@@ -207,6 +209,55 @@ class Buckets:
     def encode(self, values: np.ndarray) -> np.ndarray:
         """Map float values to bucket codes (int64); NaN to 0."""
         codes = np.searchsorted(self.edges, values, side="right").astype(np.int64) + 1
+        codes[np.isnan(values)] = 0
+        return codes
+
+
+class NumberCodes:
+    """Codes that let a network embed a numeric column.
+
+    A number seen at least ``min_frequency`` times in fit is a category of
+    its own (capital gains of exactly 7,688, an age of 25); any other number
+    falls in one of the quantile buckets cut from the other numbers. Code 0
+    is for missing values; codes ``1..len(values)`` are the frequent values;
+    then come the buckets.
+
+    Parameters
+    ----------
+    values : ndarray of float
+        The frequent values, sorted.
+    buckets : Buckets
+        Buckets of the other values.
+    """
+
+    def __init__(self, values: np.ndarray, buckets: Buckets):
+        self.values = values
+        self.buckets = buckets
+
+    @classmethod
+    def fit(cls, values: np.ndarray, min_frequency: int, n_bins: int) -> NumberCodes:
+        """Find the frequent values, and bucket the others."""
+        present = values[~np.isnan(values)]
+        unique, counts = np.unique(present, return_counts=True)
+        frequent = unique[counts >= min_frequency]
+        others = present[~np.isin(present, frequent)]
+        return cls(frequent, Buckets.fit(others, n_bins))
+
+    @property
+    def n_codes(self) -> int:
+        """Number of codes, the missing slot included."""
+        return 1 + len(self.values) + self.buckets.n_codes - 1
+
+    @property
+    def labels(self) -> list[str]:
+        """Label of each code: the other slot, the values, then the buckets."""
+        return [OTHER, *(f"{v:g}" for v in self.values), *self.buckets.labels[1:]]
+
+    def encode(self, values: np.ndarray) -> np.ndarray:
+        """Map float values to codes (int64); NaN to 0."""
+        codes = _search(self.values, values)
+        bucketed = codes == 0
+        codes[bucketed] = self.buckets.encode(values[bucketed]) + len(self.values)
         codes[np.isnan(values)] = 0
         return codes
 

@@ -32,7 +32,7 @@ FAST = {
     "hidden_units": (16,),
     "max_epochs": 3,
     "batch_size": 32,
-    "lr": 0.01,
+    "deep_lr": 0.01,
     "random_state": 0,
 }
 

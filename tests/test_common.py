@@ -11,7 +11,7 @@ INSTANCES = [
     EmbeddingEncoder(),
     EmbeddingEncoder(scaling="standard", embedding_dim=4),
     WideDeepClassifier(
-        hidden_units=(16,), max_epochs=20, batch_size=32, lr=0.01, random_state=0
+        hidden_units=(16,), max_epochs=20, batch_size=32, deep_lr=0.01, random_state=0
     ),
     WideDeepClassifier(
         wide=None,
@@ -19,7 +19,7 @@ INSTANCES = [
         dropout=0.1,
         max_epochs=20,
         batch_size=32,
-        lr=0.01,
+        deep_lr=0.01,
         random_state=0,
     ),
 ]

@@ -80,7 +80,9 @@ def test_codes_reserve_zero_for_unknown_rare_and_missing():
 
 def test_quantile_scaling_is_the_empirical_cdf():
     X = pd.DataFrame({"x": np.arange(101.0)})
-    encoder = EmbeddingEncoder(n_quantiles=101).fit(X)
+    encoder = EmbeddingEncoder(
+        scaling="quantile", n_quantiles=101, embed_continuous=False
+    ).fit(X)
     new = pd.DataFrame({"x": [-5.0, 0.0, 25.0, 50.5, 100.0, 1e6, np.inf, -np.inf]})
     np.testing.assert_allclose(
         encoder.transform(new)[:, 0], [0.0, 0.0, 0.25, 0.505, 1.0, 1.0, 1.0, 0.0]
@@ -89,7 +91,9 @@ def test_quantile_scaling_is_the_empirical_cdf():
 
 def test_quantile_scaling_puts_a_mass_point_mid_step():
     X = pd.DataFrame({"gain": [0.0] * 80 + list(np.linspace(1, 100, 20))})
-    encoder = EmbeddingEncoder(n_quantiles=1000).fit(X)
+    encoder = EmbeddingEncoder(
+        scaling="quantile", n_quantiles=1000, embed_continuous=False
+    ).fit(X)
     scaled = encoder.transform(X)[:, 0]
     assert scaled[0] == pytest.approx(0.4, abs=0.01)
     assert np.all(np.diff(scaled[80:]) > 0)
@@ -98,15 +102,15 @@ def test_quantile_scaling_puts_a_mass_point_mid_step():
 
 def test_standard_scaling_and_no_scaling():
     X = pd.DataFrame({"x": [1.0, 2.0, 3.0, np.nan]})
-    standard = EmbeddingEncoder(scaling="standard").fit_transform(X)[:, 0]
+    standard = EmbeddingEncoder(scaling="standard").fit_transform(X)[:, 1]
     np.testing.assert_allclose(standard, [-1.224745, 0.0, 1.224745, 0.0], atol=1e-6)
-    raw = EmbeddingEncoder(scaling=None).fit_transform(X)[:, 0]
+    raw = EmbeddingEncoder(scaling=None).fit_transform(X)[:, 1]
     np.testing.assert_allclose(raw, [1.0, 2.0, 3.0, 2.0])
 
 
 def test_missing_continuous_values_are_filled_and_flagged(use_fit_transform):
     X = pd.DataFrame({"a": [1.0, np.nan, 3.0, 5.0], "b": [1.0, 2.0, 3.0, 4.0]})
-    encoder = EmbeddingEncoder(scaling=None)
+    encoder = EmbeddingEncoder(scaling=None, embed_continuous=False)
     Xt = encoder.fit_transform(X) if use_fit_transform else encoder.fit(X).transform(X)
     assert encoder.indicator_columns_ == ["a"]
     assert encoder.fill_values_.tolist() == [3.0, 2.5]
@@ -144,20 +148,20 @@ def test_auto_embedding_dim_rule(n_codes, dim):
 
 def test_embedding_dim_int_dict_and_auto(frame):
     X, _ = frame
-    assert EmbeddingEncoder(embedding_dim=4).fit(X).embedding_dims_.tolist() == [4] * 4
-    encoder = EmbeddingEncoder(embedding_dim={"education": 3}).fit(X)
+    assert EmbeddingEncoder(embedding_dim=4).fit(X).embedding_dims_.tolist() == [4] * 7
+    encoder = EmbeddingEncoder(embedding_dim={"education": 3, "age": 2}).fit(X)
     auto = [auto_embedding_dim(n) for n in encoder.cardinalities_]
-    assert encoder.embedding_dims_.tolist() == [3, *auto[1:]]
+    assert encoder.embedded_features_[4:] == ["user_id_code", "age_code", "hours_code"]
+    assert encoder.embedding_dims_.tolist() == [3, *auto[1:5], 2, auto[6]]
 
 
-def test_embedding_dim_dict_must_name_categorical_columns(frame):
+def test_embedding_dim_dict_must_name_embedded_columns(frame):
     X, _ = frame
     with pytest.raises(ValueError) as excinfo:
-        EmbeddingEncoder(embedding_dim={"age": 3}).fit(X)
+        EmbeddingEncoder(embedding_dim={"age": 3}, embed_continuous=False).fit(X)
     assert str(excinfo.value) == (
-        "embedding_dim names columns ['age'] that are not categorical columns of this "
-        "encoder; the categorical columns are ['education', 'occupation', 'gender', "
-        "'married']."
+        "embedding_dim names columns ['age'] that this encoder does not embed; the "
+        "embedded columns are ['education', 'occupation', 'gender', 'married']."
     )
 
 
@@ -183,8 +187,9 @@ def test_feature_names_and_pandas_output(frame):
     out = encoder.fit_transform(X)
     assert isinstance(out, pd.DataFrame)
     expected = [
-        "education", "occupation", "gender", "married", "user_id", "age", "hours",
-        "age_missing",
+        "education", "occupation", "gender", "married",
+        "user_id_code", "age_code", "hours_code",
+        "user_id", "age", "hours", "age_missing",
     ]  # fmt: skip
     assert out.columns.tolist() == expected
     assert encoder.get_feature_names_out().tolist() == expected
@@ -193,7 +198,33 @@ def test_feature_names_and_pandas_output(frame):
 
 def test_ndarray_input_is_named_by_position():
     X = np.array([["a", 1.0], ["b", 2.0], ["a", np.nan]], dtype=object)
-    encoder = EmbeddingEncoder(categorical=[0], continuous=[1]).fit(X)
+    encoder = EmbeddingEncoder(categorical=[0], continuous=[1], embed_continuous=False)
+    encoder.fit(X)
     assert encoder.categorical_columns_ == ["x0"]
     assert encoder.get_feature_names_out().tolist() == ["x0", "x1", "x1_missing"]
     np.testing.assert_array_equal(encoder.transform(X)[:, 0], [1, 2, 1])
+
+
+def test_continuous_columns_are_embedded_by_value_or_bucket():
+    gains = np.array(
+        [0.0] * 60 + [7688.0] * 10 + list(np.linspace(1, 5000, 30)) + [np.nan]
+    )
+    X = pd.DataFrame({"gain": gains})
+    encoder = EmbeddingEncoder(min_number_frequency=5, n_bins=3).fit(X)
+    assert encoder.embedded_features_ == ["gain_code"]
+    assert encoder.cardinalities_.tolist() == [1 + 2 + 3]  # missing, 0, 7688, 3 buckets
+    new = pd.DataFrame({"gain": [0.0, 7688.0, 1.0, 4999.0, np.nan, 1e9, 7687.0]})
+    codes = encoder.transform(new)[:, 0]
+    assert codes.tolist() == [1, 2, 3, 5, 0, 5, 5]
+    assert np.isfinite(encoder.transform(new)).all()
+
+
+def test_min_number_frequency_as_a_fraction():
+    X = pd.DataFrame({"n": [1.0] * 50 + [2.0] * 5 + list(range(10, 55))})
+    encoder = EmbeddingEncoder(min_number_frequency=0.04, n_bins=2).fit(X)
+    # 1.0 and 2.0 occur at least 4 times in 100 rows: codes 1 and 2
+    assert encoder.transform(pd.DataFrame({"n": [1.0, 2.0, 3.0]}))[:, 0].tolist() == [
+        1,
+        2,
+        3,
+    ]

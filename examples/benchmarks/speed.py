@@ -66,7 +66,11 @@ def make_model(batch_size, epochs):
             categorical=CATEGORICAL, continuous=CONTINUOUS, embedding_dim=EMBEDDING_DIM
         ),
         hidden_units=HIDDEN_UNITS,
-        lr=LR,
+        # The plain loop's optimizer: Adam over every weight, dense gradients.
+        wide_optimizer=torch.optim.Adam,
+        wide_lr=LR,
+        deep_optimizer="adam",
+        deep_lr=LR,
         batch_size=batch_size,
         max_epochs=epochs,
         device="cpu",

@@ -1,0 +1,120 @@
+"""FTRL-Proximal, the paper's optimizer for the wide part (torch has none)."""
+
+from __future__ import annotations
+
+import torch
+
+
+class FTRL(torch.optim.Optimizer):
+    r"""FTRL-Proximal with L1 and L2 regularization (McMahan et al., 2013).
+
+    Per coordinate :math:`i`, with gradient :math:`g_i`:
+
+    .. math::
+
+        \sigma_i &= \frac{\sqrt{n_i + g_i^2} - \sqrt{n_i}}{\alpha}, \qquad
+        z_i \leftarrow z_i + g_i - \sigma_i w_i, \qquad
+        n_i \leftarrow n_i + g_i^2, \\
+        w_i &= \begin{cases}
+            0 & \text{if } |z_i| \le \lambda_1 \\
+            -\dfrac{z_i - \operatorname{sgn}(z_i)\lambda_1}
+                   {(\beta + \sqrt{n_i}) / \alpha + \lambda_2}
+            & \text{otherwise.}
+        \end{cases}
+
+    The L1 term sets weights exactly to zero, so the learned model is sparse.
+    A sparse gradient (e.g. from ``nn.EmbeddingBag(sparse=True)``) updates
+    only the rows it holds: the cost of a step does not grow with the number
+    of rows of the parameter. A coordinate with a zero gradient keeps its
+    weight, so sparse and dense steps give the same result.
+
+    The state of a parameter starts from its current value (``z`` is set so
+    that the formula above returns it), so a warm-started weight is kept
+    until gradients move it.
+
+    Parameters
+    ----------
+    params : iterable
+        Parameters or parameter groups.
+    lr : float, default=0.05
+        The learning rate :math:`\alpha`.
+    beta : float, default=1.0
+        Smooths the per-coordinate learning rate at the start,
+        :math:`\beta`.
+    l1 : float, default=0.0
+        L1 regularization strength :math:`\lambda_1`.
+    l2 : float, default=0.0
+        L2 regularization strength :math:`\lambda_2`.
+
+    References
+    ----------
+    H. B. McMahan et al., "Ad Click Prediction: a View from the Trenches",
+    KDD 2013, Algorithm 1.
+    """
+
+    def __init__(self, params, lr=0.05, beta=1.0, l1=0.0, l2=0.0):
+        if lr <= 0 or beta < 0 or l1 < 0 or l2 < 0:
+            raise ValueError(
+                f"FTRL needs lr > 0 and beta, l1, l2 >= 0; got lr={lr}, beta={beta}, "
+                f"l1={l1}, l2={l2}."
+            )
+        super().__init__(params, {"lr": lr, "beta": beta, "l1": l1, "l2": l2})
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        """Update every parameter that has a gradient.
+
+        Parameters
+        ----------
+        closure : callable or None, default=None
+            Recomputes the loss; called once, before the update, if given.
+
+        Returns
+        -------
+        loss : Tensor or None
+            What ``closure`` returned.
+        """
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is not None:
+                    self._update(param, group)
+        return loss
+
+    def _update(self, param, group):
+        state = self.state[param]
+        if not state:
+            state["z"] = _z_for(param.detach(), group)
+            state["n"] = torch.zeros_like(param)
+        grad = param.grad
+        if grad.is_sparse:
+            grad = grad.coalesce()
+            rows, grad = grad.indices()[0], grad.values()
+            z, n, w = state["z"][rows], state["n"][rows], param[rows]
+            z, n, w = _ftrl(z, n, w, grad, group)
+            state["z"][rows], state["n"][rows], param[rows] = z, n, w
+        else:
+            z, n, w = _ftrl(state["z"], state["n"], param, grad, group)
+            state["z"].copy_(z)
+            state["n"].copy_(n)
+            param.copy_(w)
+
+
+def _ftrl(z, n, w, grad, group):
+    """One FTRL-Proximal step on matching tensors; returns new (z, n, w)."""
+    alpha, beta, l1, l2 = group["lr"], group["beta"], group["l1"], group["l2"]
+    n_new = n + grad * grad
+    sigma = (n_new.sqrt() - n.sqrt()) / alpha
+    z_new = z + grad - sigma * w
+    shrunk = z_new - z_new.sign() * l1
+    w_new = -shrunk / ((beta + n_new.sqrt()) / alpha + l2)
+    return z_new, n_new, torch.where(z_new.abs() <= l1, 0.0, w_new)
+
+
+def _z_for(w, group):
+    """Compute the ``z`` that makes FTRL return weights ``w`` when ``n`` is 0."""
+    alpha, beta, l1, l2 = group["lr"], group["beta"], group["l1"], group["l2"]
+    return -w * (beta / alpha + l2) - w.sign() * l1
