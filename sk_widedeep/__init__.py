@@ -3,6 +3,7 @@
 from ._classifier import WideDeepClassifier
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
+from ._presets import paper_preset
 
 __version__ = "0.1.0"
 
@@ -11,4 +12,5 @@ __all__ = [
     "EmbeddingEncoder",
     "WideDeepClassifier",
     "__version__",
+    "paper_preset",
 ]

@@ -50,15 +50,17 @@ def app_store_models(**params):
     }
 
 
-def compare_models(n_samples=100_000, max_epochs=5, random_state=0):
+def compare_models(n_samples=100_000, max_epochs=None, random_state=0):
     """Fit the three models on one split and score them on held-out rows.
+
+    The models use the library's defaults, but for their column roles.
 
     Parameters
     ----------
     n_samples : int, default=100_000
         Impressions generated; 80% train, 20% test (stratified).
-    max_epochs : int, default=5
-        Training epochs of every model.
+    max_epochs : int or None, default=None
+        Training epochs of every model; None keeps the default.
     random_state : int, default=0
         Seeds the data, the split and the models.
 
@@ -71,9 +73,10 @@ def compare_models(n_samples=100_000, max_epochs=5, random_state=0):
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.2, stratify=y, random_state=random_state
     )
-    models = app_store_models(
-        hidden_units=(64, 32), max_epochs=max_epochs, random_state=random_state
-    )
+    params = {"random_state": random_state}
+    if max_epochs is not None:
+        params["max_epochs"] = max_epochs
+    models = app_store_models(**params)
     rows = {}
     for name, model in models.items():
         start = time.perf_counter()
@@ -98,13 +101,16 @@ def main(argv=None):
         ),
     )
     parser.add_argument("--n-samples", type=int, default=100_000, help="impressions")
-    parser.add_argument("--epochs", type=int, default=5, help="training epochs")
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="training epochs (default: 8)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     args = parser.parse_args(argv)
     results = compare_models(args.n_samples, args.epochs, args.seed)
+    epochs = args.epochs or WideDeepClassifier().max_epochs
     print(
         f"make_app_installs(n_samples={args.n_samples}, random_state={args.seed}), "
-        f"80/20 split, {args.epochs} epochs"
+        f"80/20 split, {epochs} epochs"
     )
     print(results.to_string(float_format=lambda v: f"{v:.4f}"))
 

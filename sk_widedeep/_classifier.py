@@ -66,8 +66,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         Width of each ReLU layer of the deep part (the paper: 1024, 512, 256).
     dropout : float, default=0.0
         Dropout probability after each ReLU layer.
-    wide_optimizer : {"ftrl", "adagrad", "adam", "sgd"} or optimizer class, \
-            default="ftrl"
+    wide_optimizer : {"ftrl", "adagrad", "adam", "sgd"} or class, default="ftrl"
         Optimizer of the wide part's weights. The named ones update only the
         rows of the features active in a batch (sparse gradients; ``"adam"``
         is then torch's lazy ``SparseAdam``); ``"ftrl"`` is FTRL-Proximal, the
@@ -83,8 +82,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     wide_l2 : float, default=0.0
         L2 regularization of the wide weights (``"ftrl"``, or an optimizer
         class, as its ``weight_decay``).
-    deep_optimizer : {"adam", "adagrad", "sgd", "ftrl"} or optimizer class, \
-            default="adam"
+    deep_optimizer : {"adam", "adagrad", "sgd", "ftrl"} or class, default="adam"
         Optimizer of the deep part (embeddings and layers) and of the shared
         bias.
     deep_lr : float or "auto", default="auto"

@@ -66,6 +66,24 @@ def adult():
     return train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
 
 
+@pytest.fixture(scope="session")
+def movielens():
+    """MovieLens 100K, label rating >= 4, split as in the data README."""
+    from sklearn.model_selection import train_test_split
+
+    from sk_widedeep.datasets import fetch_movielens_100k
+
+    data_dir = find_data_dir()
+    if data_dir is None:
+        pytest.skip("movielens100k not found: set SK_WIDEDEEP_DATA")
+    X = fetch_movielens_100k(data_home=data_dir, download_if_missing=False)
+    y = (X.pop("rating") >= 4).astype(np.int64)
+    X = X.drop(columns=["timestamp", "zip_code", "movie_title"])
+    X["user_id"] = X["user_id"].astype(str)
+    X["movie_id"] = X["movie_id"].astype(str)
+    return train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
+
+
 def make_frame(n_samples=200, seed=0):
     """An adult-like DataFrame and binary target.
 

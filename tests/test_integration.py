@@ -15,6 +15,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
 from sk_widedeep.__main__ import compare_models, main
+from sk_widedeep.datasets._fetch import GENRES
 
 from .conftest import ADULT_CATEGORICAL, ADULT_CONTINUOUS, FAST, make_frame
 
@@ -124,7 +125,7 @@ def test_pandas_output_of_the_deep_encoder_in_a_pipeline():
 
 
 @pytest.mark.slow
-def test_adult_with_explicit_roles_reaches_an_auc_of_0_90(adult):
+def test_adult_with_explicit_roles_reaches_an_auc_of_0_92(adult):
     X_train, X_test, y_train, y_test = adult
     model = WideDeepClassifier(
         wide=CrossProductTransformer(
@@ -138,15 +139,36 @@ def test_adult_with_explicit_roles_reaches_an_auc_of_0_90(adult):
     ).fit(X_train, y_train)
     proba = model.predict_proba(X_test)
     assert np.isfinite(model.loss_curve_).all()
-    # measured: 0.903 on this machine (README, "Results")
-    assert roc_auc_score(y_test, proba[:, 1]) >= 0.90
+    # measured: 0.931 on this machine (docs/quality.rst; LightGBM: 0.930)
+    assert roc_auc_score(y_test, proba[:, 1]) >= 0.92
+
+
+@pytest.mark.slow
+def test_movielens_with_explicit_roles_beats_lightgbm_level(movielens):
+    X_train, X_test, y_train, y_test = movielens
+    categorical = ["user_id", "movie_id", "gender", "occupation", "genres"]
+    model = WideDeepClassifier(
+        wide=CrossProductTransformer(
+            columns=categorical, crosses=[("user_id", genre) for genre in GENRES]
+        ),
+        deep=EmbeddingEncoder(
+            categorical=categorical, continuous=["age", "year", *GENRES]
+        ),
+        random_state=0,
+    ).fit(X_train, y_train)
+    assert model.deep_.indicator_columns_ == ["year"]  # 8 training rows lack it
+    assert np.isfinite(model.loss_curve_).all()
+    proba = model.predict_proba(X_test)
+    assert np.isfinite(proba).all()
+    # measured: 0.790 on this machine (docs/quality.rst; LightGBM: 0.784)
+    assert roc_auc_score(y_test, proba[:, 1]) >= 0.785
 
 
 @pytest.mark.slow
 def test_joint_model_beats_wide_only_and_deep_only_on_app_installs():
-    results = compare_models(n_samples=100_000, max_epochs=5, random_state=0)
+    results = compare_models(n_samples=100_000, random_state=0)
     auc = results["test AUC"]
-    # measured on this machine: wide-only 0.766, deep-only 0.839, joint 0.843
+    # measured on this machine: wide-only 0.783, deep-only 0.850, joint 0.856
     assert auc["wide & deep"] > auc["deep-only"] + 0.003
     assert auc["wide & deep"] > auc["wide-only"] + 0.03
 

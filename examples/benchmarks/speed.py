@@ -62,8 +62,13 @@ def load_adult(data_home):
 def make_model(batch_size, epochs):
     return WideDeepClassifier(
         wide=CrossProductTransformer(columns=CATEGORICAL, crosses=CROSSES),
+        # The plain loop's inputs: standardized numbers, not also embedded.
         deep=EmbeddingEncoder(
-            categorical=CATEGORICAL, continuous=CONTINUOUS, embedding_dim=EMBEDDING_DIM
+            categorical=CATEGORICAL,
+            continuous=CONTINUOUS,
+            embedding_dim=EMBEDDING_DIM,
+            scaling="standard",
+            embed_continuous=False,
         ),
         hidden_units=HIDDEN_UNITS,
         # The plain loop's optimizer: Adam over every weight, dense gradients.
@@ -71,6 +76,7 @@ def make_model(batch_size, epochs):
         wide_lr=LR,
         deep_optimizer="adam",
         deep_lr=LR,
+        deep_l2=0.0,
         batch_size=batch_size,
         max_epochs=epochs,
         device="cpu",
