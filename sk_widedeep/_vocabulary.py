@@ -129,6 +129,8 @@ class Vocabulary:
 
     def encode(self, values) -> np.ndarray:
         """Map values to codes (int64); unknown and missing values to 0."""
+        if isinstance(values, pd.arrays.NumpyExtensionArray):
+            values = values.to_numpy()  # a plain ndarray in a pandas wrapper
         if isinstance(values.dtype, pd.CategoricalDtype):
             # Look up each category once, then index by the integer codes;
             # code -1 (missing) picks the appended 0.

@@ -150,24 +150,14 @@ def plain_fit(X, y, batch_size, epochs):
 
 
 # ---------------------------------------------------------------- measurements
-def best_seconds(fn, repeats):
-    """Fastest of ``repeats`` runs: on a shared machine, the least disturbed one."""
+def timings(fn, repeats):
+    """Seconds taken by each of ``repeats`` calls of ``fn``."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def median_seconds(fn, repeats):
-    """Median of ``repeats`` runs, for latencies (many short runs)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
 
 
 def fit_throughput(X, y, batch_sizes, epochs, repeats):
@@ -175,12 +165,9 @@ def fit_throughput(X, y, batch_sizes, epochs, repeats):
     for batch_size in batch_sizes:
         plain, ours = [], []
         for _ in range(repeats):  # interleaved, so both see the same machine
-            plain.append(
-                best_seconds(lambda b=batch_size: plain_fit(X, y, b, epochs), 1)
-            )
-            ours.append(
-                best_seconds(lambda b=batch_size: make_model(b, epochs).fit(X, y), 1)
-            )
+            # the fastest run counts: on a shared machine, the least disturbed
+            plain += timings(lambda b=batch_size: plain_fit(X, y, b, epochs), 1)
+            ours += timings(lambda b=batch_size: make_model(b, epochs).fit(X, y), 1)
         rows.append(
             {
                 "batch size": batch_size,
@@ -214,8 +201,12 @@ def predict_latency(model, X_train, y_train, X_test, repeats):
         ours_rows, lgbm_rows = X_test.iloc[:n_rows], X_test_lgbm.iloc[:n_rows]
         model.predict_proba(ours_rows)  # warm up
         booster.predict_proba(lgbm_rows)
-        ours = median_seconds(lambda r=ours_rows: model.predict_proba(r), n_repeats)
-        lgbm = median_seconds(lambda r=lgbm_rows: booster.predict_proba(r), n_repeats)
+        ours = statistics.median(
+            timings(lambda r=ours_rows: model.predict_proba(r), n_repeats)
+        )
+        lgbm = statistics.median(
+            timings(lambda r=lgbm_rows: booster.predict_proba(r), n_repeats)
+        )
         rows.append(
             {
                 "rows": n_rows,
