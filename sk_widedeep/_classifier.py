@@ -1,6 +1,7 @@
 """WideDeepClassifier: the scikit-learn face of the model."""
 
 import copy
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,11 +14,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    check_consistent_length,
-    check_is_fitted,
-    column_or_1d,
-)
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._columns import Columns, check_input, check_sample_weight
 from ._compat import HasMethods, Interval, StrOptions, _fit_context
@@ -29,6 +26,7 @@ from ._net import (
     make_net,
     predict_logits,
     resolve_device,
+    rollback_on_error,
     seeded,
     training_tensors,
 )
@@ -325,10 +323,23 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         X = check_input(self, X, reset=False)
         y_codes, weight = self._check_targets(X, y, sample_weight, encode_only=True)
         inputs = self._inputs(X)
-        self._train(self.net_, inputs, y_codes, weight, epochs=1)
+        with rollback_on_error(self.net_):
+            self._train(self.net_, inputs, y_codes, weight, epochs=1)
         return self
 
     def _fit_new(self, X, y, sample_weight, *, classes, epochs):
+        """Fit anew; on any error, the estimator is left as it was before."""
+        before = self.__dict__.copy()
+        try:
+            return self._fit_new_unguarded(
+                X, y, sample_weight, classes=classes, epochs=epochs
+            )
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _fit_new_unguarded(self, X, y, sample_weight, *, classes, epochs):
         previous = None
         if self.warm_start and hasattr(self, "net_"):
             previous = (self.wide_, self.deep_, self.net_.module_, self.classes_)
@@ -354,8 +365,18 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             y_codes = y_codes[rows]
             weight = None if weight is None else weight[rows]
 
+        self._module_kwargs = self._module_params(inputs, hidden_units)
+        net = self._make_net(valid_data)
+        if previous is not None:
+            self._load_shared_weights(*previous, module=net.module_)
+        self._train(net, inputs, y_codes, weight, epochs=epochs)
+        self.net_ = net
+        return self
+
+    def _make_net(self, valid_data=None):
+        """Build and initialize the skorch net for the fitted inputs."""
         net = make_net(
-            module_params=self._module_params(inputs, hidden_units),
+            module_params=self._module_kwargs,
             n_outputs=1 if len(self.classes_) == 2 else len(self.classes_),
             wide_optimizer=(
                 self.wide_optimizer,
@@ -374,11 +395,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         )
         with seeded(self._seed, self.device_):
             net.initialize()
-        if previous is not None:
-            self._load_shared_weights(*previous, module=net.module_)
-        self._train(net, inputs, y_codes, weight, epochs=epochs)
-        self.net_ = net
-        return self
+        return net
 
     def _load_shared_weights(self, old_wide, old_deep, old_module, old_classes, module):
         """Start from the previous model wherever the new one shares its weights.
@@ -459,7 +476,17 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     def _check_targets(self, X, y, sample_weight, *, encode_only):
         """Labels as int64 codes (fitting classes_ unless encode_only)."""
         y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
+        if len(y) != X.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[0]} rows but y has {len(y)} labels; pass one label "
+                "per row of X."
+            )
+        missing = np.flatnonzero(pd.isna(y))
+        if missing.size:
+            raise ValueError(
+                f"y has {missing.size} missing label(s) (NaN or None), e.g. at rows "
+                f"{missing[:5].tolist()}; drop those rows or give them a label."
+            )
         check_classification_targets(y)
         if encode_only:
             unknown = np.setdiff1d(y, self.classes_)
@@ -565,10 +592,26 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
     def _train(self, net, inputs, y_codes, weight, *, epochs):
         data = self._dataset(inputs, y_codes, weight)
+        n_before = len(net.history)
         with seeded(self._seed, self.device_):
-            net.partial_fit(data, epochs=epochs)
+            net.partial_fit(data, epochs=epochs)  # returns on KeyboardInterrupt
         net.module_.eval()
         history = net.history
+        interrupted = len(history) and "train_loss" not in history[-1]
+        if interrupted:
+            del history[-1]  # the interrupted epoch's row has no loss
+        stopped = dict(net.callbacks_).get("early_stopping")
+        stopped = stopped is not None and stopped.misses_ >= stopped.patience
+        if interrupted or (len(history) < n_before + epochs and not stopped):
+            warnings.warn(
+                f"Training was interrupted (KeyboardInterrupt) after "
+                f"{len(history) - n_before} of {epochs} epoch(s); the model keeps "
+                "the weights reached so far"
+                + (", including part of the interrupted epoch." if interrupted else ".")
+                + " It predicts as usual, and partial_fit can continue it.",
+                UserWarning,
+                stacklevel=4,
+            )
         self.n_iter_ = len(history)
         self.loss_curve_ = [float(v) for v in history[:, "train_loss"]]
         self.validation_loss_curve_ = None
@@ -656,6 +699,10 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
+
+    def __sklearn_is_fitted__(self):
+        """Whether fit succeeded: the trained net exists."""
+        return hasattr(self, "net_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

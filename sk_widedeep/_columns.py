@@ -17,14 +17,16 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
-_NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal", "empty"}
+_NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal"}
 
 
 def check_input(estimator, X, *, reset: bool):
     """Validate X and set (``reset=True``) or check its feature names and count.
 
     A DataFrame is returned as it is, so that each column keeps its dtype;
-    anything else becomes a 2-d ndarray (numbers or objects).
+    anything else becomes a 2-d ndarray (numbers or objects). Fitting needs
+    at least one row; transforming and predicting accept zero rows (an empty
+    partition of a larger table) and give empty results.
     """
     if sp.issparse(X):
         raise TypeError(
@@ -34,9 +36,17 @@ def check_input(estimator, X, *, reset: bool):
         )
     if hasattr(X, "iloc"):
         if reset or not _same_names(X, estimator):
-            validate_data(estimator, X=X, reset=reset, skip_check_array=True)
+            try:
+                validate_data(estimator, X=X, reset=reset, skip_check_array=True)
+            except ValueError as exc:
+                if "feature names should match" not in str(exc):
+                    raise
+                raise ValueError(
+                    f"{exc}Pass the columns seen in fit, in the same order, e.g. "
+                    "X[model.feature_names_in_]."
+                ) from None
         n_samples, n_features = X.shape
-        if n_samples == 0 or n_features == 0:
+        if (reset and n_samples == 0) or n_features == 0:
             raise ValueError(
                 f"Found array with {n_samples} sample(s) and {n_features} "
                 f"feature(s) (shape={X.shape}) while a minimum of 1 sample and 1 "
@@ -44,7 +54,12 @@ def check_input(estimator, X, *, reset: bool):
             )
         return X
     return validate_data(
-        estimator, X=X, reset=reset, dtype=None, ensure_all_finite=False
+        estimator,
+        X=X,
+        reset=reset,
+        dtype=None,
+        ensure_all_finite=False,
+        ensure_min_samples=1 if reset else 0,
     )
 
 
@@ -160,7 +175,8 @@ def is_numeric(values) -> bool:
     """Whether a column holds numbers, judged from its dtype.
 
     Booleans and pandas categoricals are not numeric; an object column is
-    numeric when every value in it is a number (or missing).
+    numeric when it holds numbers and nothing else but missing values (an
+    object column of missing values only is not numeric).
     """
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):

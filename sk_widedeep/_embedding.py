@@ -49,7 +49,9 @@ class _ContinuousScaler:
             if finite.size == 0:
                 reference, levels = np.zeros(1), np.full(1, 0.5)
             else:
-                all_levels = np.linspace(0.0, 1.0, min(n_quantiles, finite.size))
+                # at least two levels: a single value is a mass point at 0.5
+                n_levels = max(2, min(n_quantiles, finite.size))
+                all_levels = np.linspace(0.0, 1.0, n_levels)
                 quantiles = np.quantile(finite, all_levels)
                 reference = np.unique(quantiles)
                 first = np.searchsorted(quantiles, reference, side="left")
@@ -63,7 +65,12 @@ class _ContinuousScaler:
     def transform(self, values, label):
         values = np.where(np.isnan(values), self.fill_value, values)
         if self.scaling == "quantile":
-            return np.interp(values, self.reference, self.levels)
+            # np.interp would give values beyond the training range the level
+            # of the range's end, which is mid-step when the end is repeated
+            scaled = np.interp(values, self.reference, self.levels)
+            scaled[values < self.reference[0]] = 0.0
+            scaled[values > self.reference[-1]] = 1.0
+            return scaled
         _check_no_infinity(values, label, self.scaling)
         return (values - self.mean) / self.scale
 

@@ -30,12 +30,20 @@ class EmbeddingGroup(nn.Module):
         Number of codes of each of them.
     dim : int
         Their embedding size.
+    sparse : bool, default=False
+        Give the table sparse gradients: only the rows looked up in a batch.
     """
 
-    def __init__(self, columns: list[int], cardinalities: list[int], dim: int):
+    def __init__(
+        self,
+        columns: list[int],
+        cardinalities: list[int],
+        dim: int,
+        sparse: bool = False,
+    ):
         super().__init__()
         self.cardinalities = list(cardinalities)
-        self.table = nn.Embedding(sum(cardinalities), dim)
+        self.table = nn.Embedding(sum(cardinalities), dim, sparse=sparse)
         offsets = torch.tensor([0, *cardinalities[:-1]]).cumsum(0)
         self.register_buffer("columns", torch.tensor(columns), persistent=False)
         self.register_buffer("offsets", offsets, persistent=False)
@@ -90,6 +98,11 @@ class WideDeepModule(nn.Module):
         Give the wide weights sparse gradients (only the rows of the batch's
         active indices), for optimizers whose cost then does not grow with
         ``n_wide``.
+    sparse_embedding_rows : int or None, default=None
+        Embedding tables with at least this many rows get sparse gradients
+        too, so that a step costs the rows of the batch, not of the table
+        (ids with hundreds of thousands of values); None keeps every table
+        dense.
     """
 
     def __init__(
@@ -102,6 +115,7 @@ class WideDeepModule(nn.Module):
         n_outputs: int = 1,
         dropout: float = 0.0,
         sparse_wide: bool = False,
+        sparse_embedding_rows: int | None = None,
     ):
         super().__init__()
         self.wide = None
@@ -111,10 +125,13 @@ class WideDeepModule(nn.Module):
             )
             nn.init.zeros_(self.wide.weight)
         groups = _columns_by_dim(embedding_dims)
-        self.embeddings = nn.ModuleList(
-            EmbeddingGroup(columns, [cardinalities[j] for j in columns], dim)
-            for dim, columns in groups.items()
-        )
+        self.embeddings = nn.ModuleList()
+        for dim, columns in groups.items():
+            rows = [cardinalities[j] for j in columns]
+            sparse = sparse_embedding_rows is not None and sum(rows) >= (
+                sparse_embedding_rows
+            )
+            self.embeddings.append(EmbeddingGroup(columns, rows, dim, sparse))
         # The categorical inputs in the order their embeddings enter the MLP.
         self.embedding_order = [j for columns in groups.values() for j in columns]
         self.deep = None

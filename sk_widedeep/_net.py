@@ -7,6 +7,7 @@ no per-row Dataset, no DataLoader workers, no per-row Python.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import EarlyStopping
 from skorch.helper import predefined_split
 from skorch.utils import TeeGenerator
 
@@ -37,6 +38,16 @@ the bit-identical probability.
 
 OPTIMIZERS = ("adam", "adagrad", "sgd", "ftrl")
 """Optimizers known by name; the wide part gets sparse gradients with them."""
+
+SPARSE_EMBEDDING_ROWS = 65536
+"""Embedding tables from this many rows get sparse gradients.
+
+A dense gradient (and optimizer step) costs the whole table at every batch,
+which makes training time grow with the number of distinct ids times the
+number of rows. A sparse one costs the rows of the batch: it is slower for a
+small table and much faster from about 50,000 rows of width 32 on our
+2-core reference machine (``examples/benchmarks/speed.py``).
+"""
 
 DEFAULT_LR = {"adam": 1e-3, "adagrad": 0.01, "sgd": 0.01, "ftrl": 0.05}
 """Learning rate of each named optimizer when the ``lr`` parameter is "auto"."""
@@ -194,18 +205,27 @@ class TensorBatches:
             yield {k: v[rows] for k, v in X.items()}, y[rows]
 
 
-class FiniteLoss(Callback):
-    """Stop training with a clear error when the epoch's loss is not finite."""
+@contextmanager
+def rollback_on_error(net):
+    """Put the net back as it was when training inside raises.
 
-    def on_epoch_end(self, net, **kwargs):
-        """Check the training loss of the epoch that just ended."""
-        loss = net.history[-1, "train_loss"]
-        if not math.isfinite(loss):
-            raise FloatingPointError(
-                f"The training loss became {loss} in epoch {len(net.history)}: the "
-                "model diverged. Lower lr (e.g. by a factor of 10), or check the "
-                "input for extreme values."
-            )
+    Divergence, an error in a callback or running out of device memory then
+    leave the previous model usable, never half-updated weights.
+    """
+    module = copy.deepcopy(net.module_.state_dict())
+    optimizers = {
+        name: copy.deepcopy(getattr(net, name + "_").state_dict())
+        for name in net._optimizers
+    }
+    n_epochs = len(net.history)
+    try:
+        yield
+    except BaseException:
+        net.module_.load_state_dict(module)
+        for name, state in optimizers.items():
+            getattr(net, name + "_").load_state_dict(state)
+        del net.history[n_epochs:]
+        raise
 
 
 class WideDeepNet(NeuralNet):
@@ -234,10 +254,20 @@ class WideDeepNet(NeuralNet):
         self.deep_optimizer = deep_optimizer
 
     def initialize_optimizer(self, triggered_directly=None):
-        """One optimizer for the wide part's weights, one for the rest."""
-        wide, deep = [], []
+        """Optimizers of the wide weights, of the sparse tables and of the rest.
+
+        The deep optimizer's L2 penalty reaches the sparse embedding tables
+        lazily (:meth:`train_step`): only the rows a batch looks up decay.
+        """
+        wide, sparse_tables, deep = [], [], []
+        sparse_ids = {id(table) for table in self._sparse_tables()}
         for name, param in self.module_.named_parameters():
-            (wide if name.startswith("wide.") else deep).append(param)
+            if name.startswith("wide."):
+                wide.append(param)
+            elif id(param) in sparse_ids:
+                sparse_tables.append(param)
+            else:
+                deep.append(param)
         self.optimizer_ = make_optimizer(
             self.deep_optimizer, deep, "deep", sparse=False
         )
@@ -246,7 +276,21 @@ class WideDeepNet(NeuralNet):
             self.wide_optimizer_ = make_optimizer(
                 self.wide_optimizer, wide, "wide", sparse=sparse
             )
+        if sparse_tables:
+            optimizer, lr, l1, l2 = self.deep_optimizer
+            lazy_l2 = optimizer != "ftrl"  # FTRL applies its own L2 sparsely
+            self.embedding_optimizer_ = make_optimizer(
+                (optimizer, lr, l1, 0.0 if lazy_l2 else l2),
+                sparse_tables,
+                "deep",
+                sparse=True,
+            )
+            self.lazy_l2_ = l2 if lazy_l2 else 0.0
         return self
+
+    def _sparse_tables(self) -> list:
+        """Return the embedding tables that have sparse gradients."""
+        return [g.table.weight for g in self.module_.embeddings if g.table.sparse]
 
     def train_step(self, batch, **fit_params):
         """One forward and backward pass, then a step of each optimizer.
@@ -257,6 +301,14 @@ class WideDeepNet(NeuralNet):
         """
         self._zero_grad_optimizer(set_to_none=True)
         step = self.train_step_single(batch, **fit_params)
+        loss = step["loss"].item()
+        if not math.isfinite(loss):
+            raise FloatingPointError(
+                f"The training loss became {loss} in epoch {len(self.history)}: the "
+                "model diverged. Lower deep_lr or wide_lr (e.g. by a factor of 10), "
+                "or check the input for extreme values. The estimator is left as it "
+                "was before this call."
+            )
         self.notify(
             "on_grad_computed",
             named_parameters=TeeGenerator(self.get_all_learnable_params()),
@@ -266,6 +318,18 @@ class WideDeepNet(NeuralNet):
         wide = self.module_.wide
         if wide is not None and wide.weight.grad is not None:
             wide.weight.grad = wide.weight.grad * len(batch[1])
+        if getattr(self, "lazy_l2_", 0.0):
+            for table in self._sparse_tables():
+                grad = table.grad.coalesce()
+                rows = grad.indices()[0]
+                values = grad.values() + self.lazy_l2_ * table.detach()[rows]
+                table.grad = torch.sparse_coo_tensor(
+                    grad.indices(),
+                    values,
+                    grad.shape,
+                    check_invariants=False,
+                    is_coalesced=True,
+                )
         self._step_optimizer(None)
         return step
 
@@ -319,7 +383,6 @@ def make_net(
     criterion = (
         torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss
     )
-    callbacks = [*callbacks, ("finite_loss", FiniteLoss())]
     if valid_data is not None:
         callbacks.append(
             ("early_stopping", EarlyStopping(patience=n_iter_no_change, load_best=True))
@@ -339,6 +402,9 @@ def make_net(
         **{f"module__{name}": value for name, value in module_params.items()},
         module__n_outputs=n_outputs,
         module__sparse_wide=wide_optimizer[0] in OPTIMIZERS,
+        module__sparse_embedding_rows=(
+            SPARSE_EMBEDDING_ROWS if deep_optimizer[0] in OPTIMIZERS else None
+        ),
     )
 
 
@@ -355,6 +421,8 @@ def predict_logits(
     if module.training:
         module.eval()
     n_rows = len(next(iter(inputs.values())))
+    if n_rows == 0:
+        return np.zeros((0, module.bias.shape[0]))
     n_padded = -(-n_rows // ROW_ALIGNMENT) * ROW_ALIGNMENT
     padded = {
         name: np.concatenate([a, np.zeros((n_padded - n_rows, *a.shape[1:]), a.dtype)])

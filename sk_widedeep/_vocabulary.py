@@ -86,6 +86,32 @@ def _check_hashable(values, column: str) -> None:
         )
 
 
+_NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal", "boolean"}
+
+
+def value_kind(values) -> str | None:
+    """Tell whether a column holds numbers or strings (None: neither, or both).
+
+    Missing values do not count; a column with nothing else, or with values
+    of several kinds, has no kind. Booleans count as numbers (they equal 0
+    and 1). Numeric dtypes are judged by their dtype, objects by their values.
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return value_kind(np.asarray(values.categories))
+    if isinstance(dtype, pd.StringDtype):
+        return "string"
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        return None if pd.isna(values).all() else "number"
+    if pd.api.types.is_object_dtype(dtype):
+        inferred = pd.api.types.infer_dtype(values, skipna=True)
+        if inferred == "string":
+            return "string"
+        if inferred in _NUMBER_KINDS:
+            return "number"
+    return None
+
+
 class Vocabulary:
     """The known values of one categorical column.
 
@@ -94,15 +120,35 @@ class Vocabulary:
     in the sorted categories, other values through a dict, both without a
     Python loop over the rows.
 
+    A column whose values were all numbers in fit and are all strings now
+    (or the reverse) is refused: none of its values could be known, which is
+    a sign of a column read with another dtype (``"7"`` is not ``7``).
+
     Parameters
     ----------
     categories : ndarray
         The kept values, sorted and unique.
+    column : str, default="x"
+        Name of the column, for error messages.
     """
 
-    def __init__(self, categories: np.ndarray):
+    def __init__(self, categories: np.ndarray, column: str = "x"):
         self.categories = categories
-        self._codes = {value: code for code, value in enumerate(categories, start=1)}
+        self.column = column
+        self.__setstate__({"categories": categories, "column": column})
+
+    def __getstate__(self) -> dict:
+        """State for pickling: the categories; the lookup dict is rebuilt."""
+        return {"categories": self.categories, "column": self.column}
+
+    def __setstate__(self, state: dict) -> None:
+        """Restore from :meth:`__getstate__`, rebuilding the lookup dict."""
+        self.categories = state["categories"]
+        self.column = state["column"]
+        self.kind = value_kind(self.categories)
+        self._codes = {
+            value: code for code, value in enumerate(self.categories, start=1)
+        }
 
     @classmethod
     def fit(cls, values, min_frequency: float | None, column: str) -> Vocabulary:
@@ -115,7 +161,7 @@ class Vocabulary:
         counts = pd.Series(values, copy=False).value_counts(dropna=True)
         threshold = count_threshold(min_frequency, len(values))
         kept = counts.index.to_numpy()[counts.to_numpy() >= threshold]
-        return cls(_sorted(kept))
+        return cls(_sorted(kept), column)
 
     @property
     def n_codes(self) -> int:
@@ -142,17 +188,41 @@ class Vocabulary:
         if len(values) > FACTORIZE_FROM:
             # Many rows: look each distinct value up once (missing: code -1).
             row_codes, uniques = pd.factorize(values)
-            lookup = np.append(self._lookup(np.asarray(uniques, dtype=object)), 0)
-            return lookup[row_codes]
+            uniques = np.asarray(uniques, dtype=object)
+            self._check_kind(uniques)
+            return np.append(self._lookup(uniques), 0)[row_codes]
+        self._check_kind(values)
         if hasattr(values, "to_numpy"):  # pandas extension arrays
             values = values.to_numpy(dtype=object)
         return self._lookup(values)
+
+    def _check_kind(self, values) -> None:
+        """Refuse numbers where fit saw strings, and strings where it saw numbers."""
+        if self.kind is None:
+            return
+        kind = value_kind(values)
+        if kind is None or kind == self.kind:
+            return
+        example = next(v for v in values if not pd.isna(v))
+        fix = "X[c].astype(str)" if self.kind == "string" else "pd.to_numeric(X[c])"
+        raise ValueError(
+            f"Column {self.column!r} held {self.kind}s in fit (e.g. "
+            f"{_show(self.categories[0])}) but holds {kind}s now (e.g. "
+            f"{_show(example)}), "
+            f"none of which the model knows. Convert it to the type it had in fit, "
+            f"with c = {self.column!r}: {fix}."
+        )
 
     def _lookup(self, values: np.ndarray) -> np.ndarray:
         """Codes of an object array, through the dict (in C: map over dict.get)."""
         return np.fromiter(
             map(self._codes.get, values, repeat(0)), dtype=np.int64, count=len(values)
         )
+
+
+def _show(value) -> str:
+    """Repr of a value for messages: ``7``, not ``np.int64(7)``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _search(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -297,7 +297,8 @@ def test_divergence_is_an_error_not_a_nan_model():
     X, y = make_frame(seed=16)
     X["hours"] *= 1e30
     with pytest.raises(
-        FloatingPointError, match=r"in epoch \d+: the model diverged. Lower lr"
+        FloatingPointError,
+        match=r"in epoch \d+: the model diverged. Lower deep_lr or wide_lr",
     ):
         WideDeepClassifier(
             deep=EmbeddingEncoder(scaling=None),
