@@ -700,6 +700,43 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
 
+    def save(self, path):
+        """Save the model to a file that loads without running code from it.
+
+        Unlike a pickle file, which can run any code when loaded, the file
+        holds only data: the parameters, vocabularies and history as JSON,
+        and the weights as tensors read back with ``weights_only=True``.
+        Load it with :func:`sk_widedeep.load`, on any machine: a model
+        trained on a GPU loads on a CPU.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (replaced if it exists).
+
+        Raises
+        ------
+        TypeError
+            When the model holds something the format does not store:
+            ``callbacks``, transformers other than sk_widedeep's own,
+            optimizer classes outside :mod:`torch.optim`, or categories that
+            are not strings, numbers or booleans. Use joblib for such a model.
+
+        See Also
+        --------
+        sk_widedeep.load : Read the file back.
+        """
+        from ._persistence import save
+
+        save(self, path)
+
+    def __setstate__(self, state):
+        """Unpickle; a model pickled on a GPU moves to the CPU when there is none."""
+        super().__setstate__(state)
+        net = self.__dict__.get("net_")
+        if net is not None and str(net.device) != str(self.device_):
+            self.device_ = str(net.device)  # skorch mapped the weights elsewhere
+
     def __sklearn_is_fitted__(self):
         """Whether fit succeeded: the trained net exists."""
         return hasattr(self, "net_")

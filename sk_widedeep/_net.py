@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -112,6 +113,24 @@ def resolve_device(device: str) -> str:
             "device='auto' to fall back to the CPU."
         )
     return device
+
+
+def available_device(device: str) -> str:
+    """Resolve ``device`` for a loaded model: the CPU when CUDA is missing.
+
+    A model trained on a GPU then loads on a machine without one, with a
+    warning instead of an error.
+    """
+    if device != "auto" and not torch.cuda.is_available():
+        if torch.device(device).type == "cuda":
+            warnings.warn(
+                f"The model asks for device={device!r}, but torch finds no CUDA "
+                "device here: it is loaded on the CPU.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return "cpu"
+    return resolve_device(device)
 
 
 @contextmanager

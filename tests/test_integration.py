@@ -1,7 +1,5 @@
 """The estimators inside scikit-learn's tools, and on real and synthetic data."""
 
-import pickle
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -76,18 +74,6 @@ def test_clone_gives_an_unfitted_copy_with_equal_parameters():
     np.testing.assert_array_equal(
         copy.fit(X, y).predict_proba(X), model.predict_proba(X)
     )
-
-
-def test_pickle_round_trip_gives_identical_probabilities():
-    X, y = make_frame(seed=24)
-    model = WideDeepClassifier(
-        wide=CrossProductTransformer(crosses=[("education", "age")], hash_buckets=32),
-        **FAST,
-    ).fit(X, y)
-    restored = pickle.loads(pickle.dumps(model))
-    np.testing.assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
-    restored.partial_fit(X, y)  # and it can go on training
-    assert restored.n_iter_ == model.n_iter_ + 1
 
 
 def test_imputation_and_column_transformer_upstream():

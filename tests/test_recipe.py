@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from sklearn.metrics import roc_auc_score
 from sklearn.utils.class_weight import compute_sample_weight
 from skorch.callbacks import Callback
 
@@ -223,3 +224,59 @@ def test_paper_preset_trains_and_takes_overrides():
     assert isinstance(clf.net_.optimizer_, torch.optim.Adagrad)
     assert isinstance(clf.net_.wide_optimizer_, FTRL)
     assert np.isfinite(clf.predict_proba(X)).all()
+
+
+@pytest.fixture()
+def sparse_tables(monkeypatch):
+    """Make every embedding table large enough for sparse gradients."""
+    from sk_widedeep import _net
+
+    monkeypatch.setattr(_net, "SPARSE_EMBEDDING_ROWS", 2)
+
+
+def _tables(model):
+    return [group.table for group in model.net_.module_.embeddings]
+
+
+@pytest.mark.parametrize("deep_optimizer", ["adam", "adagrad", "sgd", "ftrl"])
+def test_large_tables_get_sparse_gradients_and_learn_as_well(
+    monkeypatch, deep_optimizer
+):
+    from sk_widedeep import _net
+
+    X, y = make_frame(n_samples=600, seed=37)
+    params = {**FAST, "max_epochs": 6, "deep_optimizer": deep_optimizer, "wide": None}
+    dense = WideDeepClassifier(**params).fit(X, y)
+    monkeypatch.setattr(_net, "SPARSE_EMBEDDING_ROWS", 2)
+    sparse = WideDeepClassifier(**params).fit(X, y)
+    assert not any(table.sparse for table in _tables(dense))
+    assert all(table.sparse for table in _tables(sparse))
+    assert sparse.net_.embedding_optimizer_ is not sparse.net_.optimizer_
+    auc = {
+        name: roc_auc_score(y, model.predict_proba(X)[:, 1])
+        for name, model in [("dense", dense), ("sparse", sparse)]
+    }
+    assert abs(auc["sparse"] - auc["dense"]) < 0.03, auc
+
+
+def test_sparse_tables_leave_rows_not_looked_up_untouched(sparse_tables):
+    X, y = make_frame(n_samples=400, seed=38)
+    model = WideDeepClassifier(wide=None, deep_l2=0.1, **FAST).fit(X, y)
+    rows = model.deep_.categories_[0].tolist().index("Masters") + 1  # its code
+    table = model.net_.module_.embedding_rows(0)
+    before = table.detach().clone()
+    subset = (X["education"] != "Masters").to_numpy()
+    model.partial_fit(X[subset], y[subset])
+    after = model.net_.module_.embedding_rows(0).detach()
+    torch.testing.assert_close(after[rows], before[rows], rtol=0, atol=0)
+    assert not torch.equal(after, before)  # the rows looked up did move
+
+
+def test_lazy_l2_shrinks_the_rows_of_sparse_tables(sparse_tables):
+    X, y = make_frame(n_samples=400, seed=39)
+    norms = {}
+    for l2 in (0.0, 1.0):
+        model = WideDeepClassifier(wide=None, deep_l2=l2, **FAST).fit(X, y)
+        weights = [t.weight.detach().flatten() for t in _tables(model)]
+        norms[l2] = float(torch.cat(weights).norm())
+    assert norms[1.0] < 0.5 * norms[0.0]
