@@ -20,6 +20,16 @@ def auto_embedding_dim(n_codes: int) -> int:
     return min(MAX_AUTO_EMBEDDING_DIM, math.ceil(6 * n_codes**0.25))
 
 
+MAX_INPUT = 1e15
+"""Bound on the magnitude of a scaled continuous input.
+
+The network computes in float32, whose largest number is about 3.4e38: an
+input beyond it becomes infinite, and the network's output NaN. Clipping at
+1e15 (standard deviations, or raw units with ``scaling=None``) keeps every
+layer finite and changes only values that no data set has in earnest.
+"""
+
+
 class _ContinuousScaler:
     """Missing-value filling and scaling of one continuous column.
 
@@ -58,8 +68,11 @@ class _ContinuousScaler:
                 last = np.searchsorted(quantiles, reference, side="right") - 1
                 levels = (all_levels[first] + all_levels[last]) / 2
         elif scaling == "standard" and finite.size:
-            mean = float(finite.mean())
-            scale = float(finite.std()) or 1.0
+            # in units of the largest value, so that huge numbers (1e300)
+            # do not overflow the sum of squares
+            peak = float(np.abs(finite).max()) or 1.0
+            mean = float((finite / peak).mean()) * peak
+            scale = float((finite / peak).std()) * peak or 1.0
         return cls(scaling, fill_value, reference, levels, mean, scale)
 
     def transform(self, values, label):
@@ -72,7 +85,7 @@ class _ContinuousScaler:
             scaled[values > self.reference[-1]] = 1.0
             return scaled
         _check_no_infinity(values, label, self.scaling)
-        return (values - self.mean) / self.scale
+        return np.clip((values - self.mean) / self.scale, -MAX_INPUT, MAX_INPUT)
 
 
 def _stack(codes, continuous):

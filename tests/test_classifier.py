@@ -102,24 +102,6 @@ def test_any_label_type_and_number_of_classes(labels):
     assert 0 <= model.score(X, y) <= 1
 
 
-def test_same_random_state_gives_the_same_model():
-    X, y = make_frame(seed=4)
-    first = WideDeepClassifier(**FAST).fit(X, y).predict_proba(X)
-    second = WideDeepClassifier(**FAST).fit(X, y).predict_proba(X)
-    np.testing.assert_array_equal(first, second)
-    other = WideDeepClassifier(**{**FAST, "random_state": 1}).fit(X, y).predict_proba(X)
-    assert not np.array_equal(first, other)
-
-
-def test_fit_leaves_the_global_random_state_alone():
-    X, y = make_frame(seed=5)
-    torch.manual_seed(123)
-    expected = torch.rand(3)
-    torch.manual_seed(123)
-    WideDeepClassifier(**{**FAST, "dropout": 0.2}).fit(X, y)
-    np.testing.assert_array_equal(torch.rand(3), expected)
-
-
 def test_missing_values_and_unseen_categories_stay_finite():
     X, y = make_frame(n_samples=300, seed=6)
     X.loc[::3, "hours"] = np.nan  # more missing values in fit
@@ -293,21 +275,6 @@ def test_verbose_prints_one_line_per_epoch_only_when_asked():
         assert len(epoch_lines) == expected_lines
 
 
-def test_divergence_is_an_error_not_a_nan_model():
-    X, y = make_frame(seed=16)
-    X["hours"] *= 1e30
-    with pytest.raises(
-        FloatingPointError,
-        match=r"in epoch \d+: the model diverged. Lower deep_lr or wide_lr",
-    ):
-        WideDeepClassifier(
-            deep=EmbeddingEncoder(scaling=None),
-            hidden_units=(8,),
-            deep_lr=1e30,
-            random_state=0,
-        ).fit(X, y)
-
-
 @pytest.mark.parametrize(
     "params, message",
     [
@@ -343,17 +310,3 @@ def test_auto_device_trains_and_predicts_on_cuda():
     assert next(gpu.net_.module_.parameters()).is_cuda
     cpu = WideDeepClassifier(device="cpu", **FAST).fit(X, y)
     np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)
-
-
-def test_concurrent_predict_proba_matches_serial(fitted):
-    from concurrent.futures import ThreadPoolExecutor
-
-    model, X, _ = fitted
-    starts, sizes = range(0, 360, 30), [1, 7, 40, 200] * 3
-    chunks = [X.iloc[i : i + n] for i, n in zip(starts, sizes, strict=True)]
-    serial = [model.predict_proba(chunk) for chunk in chunks]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        for _ in range(5):
-            parallel = list(pool.map(model.predict_proba, chunks))
-            for expected, got in zip(serial, parallel, strict=True):
-                np.testing.assert_array_equal(got, expected)
