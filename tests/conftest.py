@@ -142,3 +142,16 @@ def seeds_fixed():
 @pytest.fixture(params=[False, True], ids=["fit-then-transform", "fit_transform"])
 def use_fit_transform(request):
     return request.param
+
+
+@pytest.fixture(scope="session")
+def fitted():
+    """A model fitted once on the adult-like frame, shared read-only: (model, X, y)."""
+    from sk_widedeep import CrossProductTransformer, WideDeepClassifier
+
+    X, y = make_frame(n_samples=400, seed=1)
+    model = WideDeepClassifier(
+        wide=CrossProductTransformer(crosses=[("education", "occupation")]),
+        **FAST,
+    ).fit(X, y)
+    return model, X, y

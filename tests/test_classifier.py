@@ -17,17 +17,6 @@ from sk_widedeep._net import ROW_ALIGNMENT
 from .conftest import FAST, make_frame
 
 
-@pytest.fixture(scope="module")
-def fitted():
-    """A model fitted once on the adult-like frame, shared read-only."""
-    X, y = make_frame(n_samples=400, seed=1)
-    model = WideDeepClassifier(
-        wide=CrossProductTransformer(crosses=[("education", "occupation")]),
-        **FAST,
-    ).fit(X, y)
-    return model, X, y
-
-
 def test_fitted_attributes(fitted):
     model, X, _ = fitted
     assert model.classes_.tolist() == [0, 1]

@@ -24,17 +24,6 @@ DIVERGED = (
 )
 
 
-@pytest.fixture(scope="module")
-def fitted():
-    """A model fitted once on the adult-like frame, shared read-only."""
-    X, y = make_frame(n_samples=400, seed=1)
-    model = WideDeepClassifier(
-        wide=CrossProductTransformer(crosses=[("education", "occupation")]),
-        **FAST,
-    ).fit(X, y)
-    return model, X, y
-
-
 def assert_same_state(first, second):
     """Two state dicts (of a module or an optimizer) hold bitwise equal values."""
     if isinstance(first, torch.Tensor):
