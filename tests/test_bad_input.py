@@ -23,6 +23,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
 
+PANDAS_2 = int(pd.__version__.split(".")[0]) < 3
+
 # FAST-like, smaller still: each row that fits trains for a fraction of a second.
 TINY = {"hidden_units": (8,), "max_epochs": 2, "batch_size": 64, "random_state": 0}
 N = 200
@@ -492,7 +494,16 @@ CASES = [
         nullable_int_categorical, WORKS, id="nullable Int64 with pd.NA (categorical)"
     ),
     *[
-        pytest.param(string_dtype(dtype), WORKS, id=f"string dtype {dtype!r}")
+        pytest.param(
+            string_dtype(dtype),
+            WORKS,
+            id=f"string dtype {dtype!r}",
+            marks=pytest.mark.skipif(
+                dtype == "str" and PANDAS_2,
+                reason="'str' names pandas 3's string dtype; pandas 2 makes None "
+                "the string 'None' with it",
+            ),
+        )
         for dtype in ["string", "string[pyarrow]", "string[python]", "str"]
     ],
     pytest.param(
