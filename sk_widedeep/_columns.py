@@ -17,7 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
-_NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal"}
+from ._vocabulary import NUMBER_KINDS
 
 
 def check_input(estimator, X, *, reset: bool):
@@ -184,7 +184,7 @@ def is_numeric(values) -> bool:
     if pd.api.types.is_numeric_dtype(dtype):
         return True
     if pd.api.types.is_object_dtype(dtype):
-        return pd.api.types.infer_dtype(values, skipna=True) in _NUMBER_KINDS
+        return pd.api.types.infer_dtype(values, skipna=True) in NUMBER_KINDS
     return False
 
 

@@ -47,7 +47,7 @@ A dense gradient (and optimizer step) costs the whole table at every batch,
 which makes training time grow with the number of distinct ids times the
 number of rows. A sparse one costs the rows of the batch: it is slower for a
 small table and much faster from about 50,000 rows of width 32 on our
-2-core reference machine (``examples/benchmarks/speed.py``).
+2-core reference machine (``examples/benchmarks/cardinality.py``).
 """
 
 DEFAULT_LR = {"adam": 1e-3, "adagrad": 0.01, "sgd": 0.01, "ftrl": 0.05}
@@ -250,12 +250,14 @@ def rollback_on_error(net):
 class WideDeepNet(NeuralNet):
     """A skorch ``NeuralNet`` over :class:`TensorDataset` batches.
 
-    It differs from ``NeuralNet`` in four places: batches come from
+    It differs from ``NeuralNet`` in these places: batches come from
     :class:`TensorBatches`; each epoch ``k`` starts by seeding torch with
     ``random_seed + k``, so the shuffling and dropout of an epoch depend only
     on its number (``fit`` for 3 epochs then one ``partial_fit`` equals
     ``fit`` for 4); the loss is averaged with the batch's sample weights when
-    there are any; binary targets are a single logit.
+    there are any; binary targets are a single logit; up to three optimizers
+    (wide weights, sparse embedding tables, the rest) step together; a batch
+    whose loss is not finite raises before any optimizer steps.
     """
 
     def __init__(
@@ -402,6 +404,7 @@ def make_net(
     criterion = (
         torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss
     )
+    callbacks = list(callbacks)
     if valid_data is not None:
         callbacks.append(
             ("early_stopping", EarlyStopping(patience=n_iter_no_change, load_best=True))

@@ -86,7 +86,8 @@ def _check_hashable(values, column: str) -> None:
         )
 
 
-_NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal", "boolean"}
+NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "decimal"})
+"""What :func:`pandas.api.types.infer_dtype` calls a column of numbers."""
 
 
 def value_kind(values) -> str | None:
@@ -107,7 +108,7 @@ def value_kind(values) -> str | None:
         inferred = pd.api.types.infer_dtype(values, skipna=True)
         if inferred == "string":
             return "string"
-        if inferred in _NUMBER_KINDS:
+        if inferred in NUMBER_KINDS or inferred == "boolean":
             return "number"
     return None
 
@@ -133,8 +134,6 @@ class Vocabulary:
     """
 
     def __init__(self, categories: np.ndarray, column: str = "x"):
-        self.categories = categories
-        self.column = column
         self.__setstate__({"categories": categories, "column": column})
 
     def __getstate__(self) -> dict:
