@@ -289,6 +289,14 @@ def main():
         print(latency.to_markdown(index=False, floatfmt=".3g"))
     except ImportError:
         print("LightGBM is not installed: pip install lightgbm")
+    defaults = WideDeepClassifier(max_epochs=args.epochs, random_state=0)
+    defaults.fit(X_train, y_train)
+    one_row = X_test.iloc[:1]
+    defaults.predict_proba(one_row)  # warm up
+    seconds = statistics.median(
+        timings(lambda: defaults.predict_proba(one_row), args.repeats * 100)
+    )
+    print(f"\nWideDeepClassifier() defaults: {1e3 * seconds:.2f} ms for one row")
 
     print("\n(c) peak resident memory of one fit (batch 1024), MB\n")
     memory = pd.DataFrame({w: peak_memory(args, w) for w in ("plain", "ours")}).T
