@@ -113,7 +113,10 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         validation split. An int gives the same model on the same machine at
         every fit; the global random state of torch is left untouched.
     verbose : int, default=0
-        0 is silent; 1 prints a line per epoch (skorch's log).
+        0 is silent; 1 prints a line per epoch on stdout (training loss,
+        validation loss with early stopping, seconds) and says when early
+        stopping ends training; 2 adds a progress bar over the batches of
+        each epoch on stderr (tqdm), for long epochs.
     callbacks : list of skorch callbacks or None, default=None
         Extra :mod:`skorch.callbacks` (instances or ``(name, callback)``
         pairs), copied at each fit.
@@ -611,6 +614,14 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                 + " It predicts as usual, and partial_fit can continue it.",
                 UserWarning,
                 stacklevel=4,
+            )
+        if stopped and self.verbose:
+            best = int(np.argmin(history[:, "valid_loss"]))
+            print(
+                f"Early stopping: the validation loss did not improve for "
+                f"{self.n_iter_no_change} epochs; keeping the weights of epoch "
+                f"{history[best, 'epoch']} (validation loss "
+                f"{history[best, 'valid_loss']:.4f})."
             )
         self.n_iter_ = len(history)
         self.loss_curve_ = [float(v) for v in history[:, "train_loss"]]

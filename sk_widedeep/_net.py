@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 from skorch.helper import predefined_split
 from skorch.utils import TeeGenerator
 
@@ -386,6 +386,44 @@ class WideDeepNet(NeuralNet):
         return (loss * weight.to(loss.device)).mean()
 
 
+class EpochLog(Callback):
+    """Print one line per epoch: training loss, validation loss, seconds.
+
+    Parameters
+    ----------
+    sink : callable, default=print
+        Receives each line.
+    """
+
+    def __init__(self, sink=print):
+        self.sink = sink
+
+    def on_epoch_end(self, net, **kwargs):
+        """Print the epoch's line from the history row skorch just filled."""
+        row = net.history[-1]
+        line = f"epoch {row['epoch']:>3}  loss {row['train_loss']:.4f}"
+        if "valid_loss" in row:
+            best = "  (best)" if row.get("valid_loss_best") else ""
+            line += f"  validation loss {row['valid_loss']:.4f}{best}"
+        self.sink(f"{line}  {row['dur']:.2f} s")
+
+
+class BatchProgress(ProgressBar):
+    """skorch's progress bar (tqdm, on stderr) over the batches of each epoch.
+
+    The total of the bar is the number of batches our iterators make (the
+    validation rows go in large batches), so it ends full from epoch 1.
+    """
+
+    def __init__(self):
+        super().__init__(postfix_keys=["train_loss"])
+
+    def _get_batches_per_epoch_phase(self, net, dataset, training):
+        if dataset is None:
+            return 0
+        return len(net.get_iterator(dataset, training=training))
+
+
 def make_net(
     *,
     module_params: dict,
@@ -405,6 +443,10 @@ def make_net(
         torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss
     )
     callbacks = list(callbacks)
+    if verbose >= 2:
+        callbacks.append(("progress", BatchProgress()))
+    if verbose >= 1:
+        callbacks.append(("epoch_log", EpochLog()))
     if valid_data is not None:
         callbacks.append(
             ("early_stopping", EarlyStopping(patience=n_iter_no_change, load_best=True))
@@ -418,7 +460,7 @@ def make_net(
         batch_size=batch_size,
         train_split=None if valid_data is None else predefined_split(valid_data),
         callbacks=callbacks,
-        verbose=verbose,
+        verbose=0,  # our own lines, not skorch's table (EpochLog)
         device=device,
         random_seed=random_seed,
         **{f"module__{name}": value for name, value in module_params.items()},

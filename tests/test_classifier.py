@@ -1,6 +1,4 @@
-import io
 import re
-from contextlib import redirect_stdout
 
 import numpy as np
 import pandas as pd
@@ -252,16 +250,59 @@ def test_callbacks_are_called_and_not_mutated():
     assert not hasattr(counter, "epochs_")  # the parameter itself is untouched
 
 
-def test_verbose_prints_one_line_per_epoch_only_when_asked():
+def test_verbose_0_is_silent(capsys):
     X, y = make_frame(seed=15)
-    for verbose, expected_lines in [(0, 0), (1, 3)]:
-        out = io.StringIO()
-        with redirect_stdout(out):
-            WideDeepClassifier(**{**FAST, "verbose": verbose}).fit(X, y)
-        epoch_lines = [
-            line for line in out.getvalue().splitlines() if re.match(r"\s+\d+\s", line)
-        ]
-        assert len(epoch_lines) == expected_lines
+    WideDeepClassifier(**{**FAST, "verbose": 0, "early_stopping": True}).fit(X, y)
+    assert capsys.readouterr() == ("", "")
+
+
+EPOCH_LINE = (
+    r"epoch +(\d+)  loss (\d\.\d{4})(  validation loss \d\.\d{4})?.*  \d+\.\d\d s"
+)
+
+
+def test_verbose_1_prints_one_line_per_epoch(capsys):
+    X, y = make_frame(seed=15)
+    model = WideDeepClassifier(**{**FAST, "verbose": 1}).fit(X, y)
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert err == ""
+    assert len(lines) == 3
+    for epoch, (line, loss) in enumerate(
+        zip(lines, model.loss_curve_, strict=True), start=1
+    ):
+        match = re.fullmatch(EPOCH_LINE, line)
+        assert match, line
+        assert int(match[1]) == epoch
+        assert float(match[2]) == pytest.approx(loss, abs=5e-5)
+        assert match[3] is None  # no validation without early stopping
+
+
+def test_verbose_1_shows_the_validation_loss_and_why_training_stopped(capsys):
+    rng = np.random.default_rng(13)
+    X = pd.DataFrame({"noise": rng.normal(size=600)})
+    y = rng.integers(0, 2, 600)  # nothing to learn: validation loss soon rises
+    model = WideDeepClassifier(
+        hidden_units=(64,), deep_lr=0.05, batch_size=32, max_epochs=30,
+        early_stopping=True, n_iter_no_change=2, random_state=0, verbose=1,
+    ).fit(X, y)  # fmt: skip
+    *epoch_lines, stop_line = capsys.readouterr().out.splitlines()
+    assert len(epoch_lines) == model.n_iter_ < 30
+    assert all(re.fullmatch(EPOCH_LINE, line) for line in epoch_lines)
+    best = int(np.argmin(model.validation_loss_curve_)) + 1
+    assert "(best)" in epoch_lines[best - 1]
+    assert stop_line.startswith("Early stopping: the validation loss did not improve")
+    assert f"keeping the weights of epoch {best} " in stop_line
+
+
+def test_verbose_2_adds_a_progress_bar_over_the_batches(capsys):
+    X, y = make_frame(seed=15)
+    n_batches = -(-len(X) // FAST["batch_size"])
+    WideDeepClassifier(**{**FAST, "verbose": 2}).fit(X, y)
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 3
+    # tqdm draws on stderr: one bar per epoch, its total the epoch's batches
+    assert err.count(f"| 0/{n_batches} [") == 3
 
 
 @pytest.mark.parametrize(
