@@ -1,0 +1,372 @@
+"""``sk-widedeep``: fit a Wide & Deep model on a table, then score new tables.
+
+``sk-widedeep fit`` trains a :class:`~sk_widedeep.WideDeepClassifier` on a CSV
+or Parquet file and saves it with :meth:`~sk_widedeep.WideDeepClassifier.save`;
+``sk-widedeep predict`` reads it back with :func:`sk_widedeep.load` and writes
+the probability of every class for each row of another file.
+"""
+
+import argparse
+import importlib.util
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from . import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier, load
+
+PROG = "sk-widedeep"
+FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
+COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
+ERRORS = (ValueError, TypeError, KeyError, OSError, ImportError)  # no traceback
+DEFAULTS = WideDeepClassifier().get_params()
+ESTIMATOR_OPTIONS = ["hidden_units", "max_epochs", "batch_size", "early_stopping"]
+ESTIMATOR_OPTIONS += ["random_state", "device", "verbose"]
+
+MAIN_EPILOG = f"""\
+examples:
+  {PROG} fit train.csv --target income -o model.skwd
+  {PROG} predict model.skwd new.csv -o scores.csv
+
+Run '{PROG} fit --help' and '{PROG} predict --help' for their options.
+"""
+FIT_EPILOG = f"""\
+column roles: by default the wide part one-hot encodes the text and boolean
+columns (every column when there are none), and the deep part embeds the text
+and boolean columns and scales the numeric ones. --categorical sets the
+embedded columns (read as text: name integer ids there) and, unless --wide is
+given, the wide part's columns too; --continuous sets the scaled columns.
+
+examples:
+  {PROG} fit adult.csv --target income -o adult.skwd
+  {PROG} fit apps.parquet --target installed --id impression_id \\
+      --categorical country,app_id,device --continuous age \\
+      --cross country:app_id --max-epochs 4 -o apps.skwd
+"""
+PREDICT_EPILOG = f"""\
+The scores hold the --id and --keep columns, then proba_<class> for each class
+(a row sums to 1) and prediction, the most probable class: one row per input
+row, in input order.
+
+examples:
+  {PROG} predict adult.skwd new.csv -o scores.csv
+  {PROG} predict apps.skwd today.parquet --id impression_id -o scores.parquet
+  {PROG} predict adult.skwd test.csv --keep income | head
+"""
+
+
+def _split(text, sep, least, example):
+    names = [name.strip() for name in text.split(sep)]
+    if len(names) < least or not all(names):
+        raise argparse.ArgumentTypeError(f"expected {example}, got {text!r}")
+    return list(dict.fromkeys(names))
+
+
+def _names(text):
+    return _split(text, ",", 1, "column names like a,b,c")
+
+
+def _cross(text):
+    return tuple(_split(text, ":", 2, "a cross like a:b or a:b:c"))
+
+
+def _units(text):
+    units = [unit.strip() for unit in text.split(",")]
+    if not all(unit.isdigit() and int(unit) > 0 for unit in units):
+        raise argparse.ArgumentTypeError(f"expected widths like 256,128, got {text!r}")
+    return tuple(map(int, units))
+
+
+def _format(path):
+    """Format of a file from its extension: ``"csv"``, ``"tsv"`` or ``"parquet"``."""
+    suffixes = [suffix.lower() for suffix in Path(path).suffixes]
+    if suffixes and suffixes[-1] in COMPRESSIONS:
+        suffixes.pop()
+    if not suffixes or suffixes[-1] not in FORMATS:
+        raise ValueError(
+            f"cannot tell the format of {str(path)!r} from its extension; use .csv "
+            "or .tsv (optionally .gz, .bz2, .xz, .zst, .zip), .parquet or .pq."
+        )
+    return FORMATS[suffixes[-1]]
+
+
+def _pyarrow():
+    """Name the Parquet engine, pyarrow, or say how to install it."""
+    if importlib.util.find_spec("pyarrow") is None:
+        raise ValueError("Parquet files need pyarrow: pip install pyarrow")
+    return "pyarrow"
+
+
+def _read(path, text=(), verbatim=()):
+    """Read a table, the ``text`` columns as strings; ``verbatim`` too from CSV."""
+    fmt = _format(path)
+    _exists(path, "data file")
+    try:
+        if fmt == "parquet":
+            frame = pd.read_parquet(path, engine=_pyarrow())
+        else:
+            dtype = dict.fromkeys([*text, *verbatim], "str")
+            frame = pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", dtype=dtype)
+    except ValueError as exc:  # pandas' and pyarrow's parse errors among them
+        raise ValueError(f"cannot read {str(path)!r}: {exc}") from exc
+    numeric = [c for c in text if c in frame and frame[c].dtype.kind in "iuf"]
+    return frame.astype(dict.fromkeys(numeric, "str"))  # only Parquet has any
+
+
+def _exists(path, what):
+    if not Path(path).exists():
+        raise FileNotFoundError(f"no such {what}: {str(path)!r}")
+
+
+def _check_output(path):
+    """Refuse, before any work, an output path in a folder that does not exist."""
+    if not Path(path).resolve().parent.is_dir():
+        raise FileNotFoundError(f"the folder of {str(path)!r} does not exist")
+
+
+def _write(frame, path):
+    """Write a table to ``path`` (format from its extension), or CSV to stdout."""
+    if path is None:
+        frame.to_csv(sys.stdout, index=False)
+    elif _format(path) != "parquet":
+        frame.to_csv(path, sep="\t" if _format(path) == "tsv" else ",", index=False)
+    else:
+        frame.to_parquet(path, index=False, engine=_pyarrow())
+
+
+def _check(names, available, what, where):
+    """Refuse names not in ``available``: name them, and list ``available``."""
+    unknown = [name for name in names or () if name not in set(available)]
+    if unknown:
+        raise ValueError(
+            f"{what} {', '.join(map(repr, unknown))} not found in {where}: "
+            f"{', '.join(map(str, available))}."
+        )
+
+
+def _estimator(args, features):
+    """Build the unfitted classifier that the fit options describe."""
+    crosses = args.cross or []
+    where = "the features (all columns but the target, --id and --drop), which are"
+    for option in ("wide", "categorical", "continuous"):
+        _check(getattr(args, option), features, f"--{option} column(s)", where)
+    crossed = [column for cross in crosses for column in cross]
+    _check(crossed, features, "--cross column(s)", where)
+    if args.no_wide and crosses:
+        raise ValueError("--cross adds to the wide part, which --no-wide removes.")
+    if args.no_deep and args.continuous:
+        raise ValueError("--continuous feeds the deep part, which --no-deep removes.")
+    wide = deep = "auto"
+    columns = args.wide or args.categorical or "auto"
+    if args.no_wide:
+        wide = None
+    elif columns != "auto" or crosses:
+        wide = CrossProductTransformer(columns=columns, crosses=crosses)
+    if args.no_deep:
+        deep = None
+    elif args.categorical or args.continuous:
+        deep = EmbeddingEncoder(
+            categorical=args.categorical or "auto", continuous=args.continuous or "auto"
+        )
+    params = {name: getattr(args, name) for name in ESTIMATOR_OPTIONS}
+    params = {name: value for name, value in params.items() if value is not None}
+    return WideDeepClassifier(wide=wide, deep=deep, **params)
+
+
+def _fit(args):
+    _check_output(args.output)
+    data = _read(args.data, args.categorical or ())
+    columns = [str(c) for c in data.columns]
+    where = f"{args.data}, whose columns are"
+    _check([args.target], columns, "--target column", where)
+    _check(args.id, columns, "--id column(s)", where)
+    _check(args.drop, columns, "--drop column(s)", where)
+    excluded = {args.target, *(args.id or ()), *(args.drop or ())}
+    features = [c for c in columns if c not in excluded]
+    if not features:
+        raise ValueError(f"{args.data} has no feature column left to learn from.")
+    clf = _estimator(args, features)
+    start = time.perf_counter()
+    clf.fit(data[features], data[args.target])
+    seconds = time.perf_counter() - start
+    clf.save(args.output)
+    wide, deep = clf.wide_, clf.deep_
+    lines = [f"{args.data}: {len(data)} rows, {len(features)} feature columns"]
+    lines.append(f"classes: {', '.join(map(str, clf.classes_))}")
+    used = set()
+    if wide is not None:
+        crosses = [":".join(cross) for cross in wide.crosses_] or ["none"]
+        used |= {*wide.columns_, *(c for cross in wide.crosses_ for c in cross)}
+        lines.append(f"wide: {', '.join(wide.columns_)} | crosses: {' '.join(crosses)}")
+    if deep is not None:
+        used |= {*deep.categorical_columns_, *deep.continuous_columns_}
+        lines.append(f"deep categorical: {', '.join(deep.categorical_columns_)}")
+        lines.append(f"deep continuous: {', '.join(deep.continuous_columns_)}")
+    unused = [c for c in features if c not in used]
+    if unused:
+        lines.append(f"unused (in no part): {', '.join(unused)}")
+    lines.append(
+        f"epochs: {clf.n_iter_} in {seconds:.1f} s, final training loss "
+        f"{clf.loss_curve_[-1]:.4f}; model saved to {args.output}"
+    )
+    print("\n".join(lines))
+    return 0
+
+
+def _text_columns(model):
+    """Columns whose fitted vocabulary holds strings: read them as text."""
+    vocabularies = dict(getattr(model.wide_, "categories_", None) or {})
+    deep = model.deep_
+    if hasattr(deep, "categorical_columns_"):
+        vocabularies.update(
+            zip(deep.categorical_columns_, deep.categories_, strict=True)
+        )
+    return [
+        column
+        for column, values in vocabularies.items()
+        if pd.api.types.infer_dtype(values, skipna=True) == "string"
+    ]
+
+
+def _predict(args):
+    if args.output is not None:
+        _format(args.output)
+        _check_output(args.output)
+    _exists(args.model, "model file")
+    model = load(args.model, device=args.device)
+    features = [str(c) for c in getattr(model, "feature_names_in_", ())]
+    if not features:
+        raise ValueError(f"{args.model} was fitted on an array without column names.")
+    kept = list(dict.fromkeys([*(args.id or ()), *(args.keep or ())]))
+    verbatim = [c for c in kept if c not in features]
+    data = _read(args.data, _text_columns(model), verbatim)
+    columns = [str(c) for c in data.columns]
+    where = f"{args.data}, whose columns are"
+    _check(features, columns, "the model's feature column(s)", where)
+    _check(kept, columns, "--id/--keep column(s)", where)
+    names = [f"proba_{label}" for label in model.classes_]
+    clash = [c for c in kept if c in {*names, "prediction"}]
+    if clash:
+        raise ValueError(f"the kept column(s) {clash} clash with the score columns.")
+    proba = model.predict_proba(data[features])
+    scores = data[kept].reset_index(drop=True)
+    scores[names] = proba
+    scores["prediction"] = model.classes_[proba.argmax(axis=1)]
+    _write(scores, args.output)
+    if args.output is not None:
+        print(f"{len(scores)} rows scored; written to {args.output}")
+    return 0
+
+
+def _parser():
+    """Build the parser of ``sk-widedeep`` and its two subcommands."""
+    raw = {"formatter_class": argparse.RawDescriptionHelpFormatter}
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Train a Wide & Deep classifier (Cheng et al., 2016) on a CSV\n"
+        "or Parquet table, and score new tables with it.",
+        epilog=MAIN_EPILOG,
+        **raw,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    fit = commands.add_parser(
+        "fit",
+        help="train a model on a table and save it",
+        description="Train a WideDeepClassifier on DATA and save it to MODEL. Every\n"
+        "column but the target, --id and --drop columns is a feature.",
+        epilog=FIT_EPILOG,
+        **raw,
+    )
+    roles = "(default: see column roles)"
+    add, cols = fit.add_argument, {"type": _names, "metavar": "COLS"}
+    add("data", metavar="DATA", help="training table: .csv, .tsv, .parquet")
+    add("--target", required=True, metavar="COL", help="the label column")
+    add("-o", "--output", required=True, metavar="MODEL", help="model file to write")
+    either = fit.add_mutually_exclusive_group().add_argument
+    either("--wide", **cols, help=f"one-hot columns of the wide part {roles}")
+    either("--no-wide", action="store_true", help="a deep-only model")
+    help_ = "a cross of the wide part: repeat for more, A:B:C for 3 columns"
+    add("--cross", type=_cross, action="append", metavar="A:B", help=help_)
+    add("--categorical", **cols, help=f"columns the deep part embeds, as text {roles}")
+    add("--continuous", **cols, help=f"numeric columns the deep part scales {roles}")
+    add("--no-deep", action="store_true", help="a wide-only model")
+    add("--id", **cols, help="columns that are not features (e.g. row ids)")
+    add("--drop", **cols, help="columns to leave out")
+    units, epochs, batch = map(DEFAULTS.get, ESTIMATOR_OPTIONS[:3])
+    help_ = f"widths of the deep part's layers (default: {','.join(map(str, units))})"
+    add("--hidden-units", type=_units, metavar="N,N", help=help_)
+    add("--max-epochs", type=int, metavar="N", help=f"epochs (default: {epochs})")
+    add(
+        "--batch-size", type=int, metavar="N", help=f"rows per batch (default: {batch})"
+    )
+    help_ = "hold out 10%% of the rows, stop when their loss stops improving"
+    add("--early-stopping", action="store_true", default=None, help=help_)
+    add("--random-state", type=int, metavar="N", help="seed (default: none)")
+    add("--device", metavar="DEV", help="auto, cpu, cuda, cuda:N (default: auto)")
+    help_ = "0: silent (default), 1: a line per epoch, 2: and a progress bar"
+    add("--verbose", type=int, choices=[0, 1, 2], help=help_)
+    fit.set_defaults(run=_fit)
+    predict = commands.add_parser(
+        "predict",
+        help="score a table with a saved model",
+        description="Score DATA with MODEL: the probability of each class and the\n"
+        "predicted class of every row. DATA may hold other columns too.",
+        epilog=PREDICT_EPILOG,
+        **raw,
+    )
+    add = predict.add_argument
+    add("model", metavar="MODEL", help="model file written by 'fit'")
+    add("data", metavar="DATA", help="table to score: .csv, .tsv, .parquet")
+    add("-o", "--output", metavar="SCORES", help="scores file (default: CSV on stdout)")
+    add("--id", **cols, help="id columns copied to the scores, first")
+    add("--keep", **cols, help="more columns copied to the scores (e.g. the label)")
+    add("--device", metavar="DEV", help="where to predict (default: the model's)")
+    predict.set_defaults(run=_predict)
+    return parser
+
+
+def main(argv=None):
+    """Run the ``sk-widedeep`` command line.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        The arguments, without the program name; ``None`` reads
+        ``sys.argv[1:]``.
+
+    Returns
+    -------
+    code : int
+        The exit status: 0 on success, 2 on a usage or data error, whose
+        message is printed on stderr as ``sk-widedeep: error: ...``.
+
+    Examples
+    --------
+    >>> from sk_widedeep._cli import main
+    >>> main(["fit", "no-such-file.csv", "--target", "y", "-o", "model.skwd"])
+    2
+    """
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse printed
+        return exc.code or 0
+    with warnings.catch_warnings():
+        warnings.showwarning = lambda message, *_: print(
+            f"{PROG}: warning: {message}", file=sys.stderr
+        )
+        try:
+            return args.run(args)
+        except BrokenPipeError:  # e.g. '| head': stop quietly, as other tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+        except ERRORS as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            print(f"{PROG}: error: {message}", file=sys.stderr)
+            return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
