@@ -160,8 +160,7 @@ def plot_wide_weights(model, *, top=20, label=None, ax=None):
         )
     elif label not in classes:
         raise ValueError(
-            f"label={label!r} is not a class of the model; its classes are "
-            f"{classes}."
+            f"label={label!r} is not a class of the model; its classes are {classes}."
         )
     else:
         column = weights[label]
