@@ -9,6 +9,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
@@ -55,11 +56,15 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         Features of the wide part. ``"auto"`` is ``CrossProductTransformer()``
         (one-hot of the categorical columns, no crosses); another transformer
         is used through its (sparse or dense) output; ``None`` disables the
-        wide part.
+        wide part. A clone is fitted in :meth:`fit`, unless the transformer
+        is wrapped in :class:`~sklearn.frozen.FrozenEstimator`: then it is
+        used as already fitted (on a sample, say, before streaming chunks
+        through :meth:`partial_fit`).
     deep : transformer, "auto" or None, default="auto"
         Features of the deep part. ``"auto"`` is ``EmbeddingEncoder()``
         (roles from dtypes); another transformer's output is used as
-        continuous inputs; ``None`` disables the deep part.
+        continuous inputs; ``None`` disables the deep part. Fitted or frozen
+        as ``wide`` is.
     hidden_units : tuple of int, default=(128, 64)
         Width of each ReLU layer of the deep part (the paper: 1024, 512, 256).
     dropout : float, default=0.0
@@ -521,33 +526,63 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         return y_codes, weight
 
     def _fit_parts(self, X):
-        """Fit clones of ``wide`` and ``deep`` on X; return the network's inputs."""
+        """Fit clones of ``wide`` and ``deep`` on X; return the network's inputs.
+
+        A transformer wrapped in :class:`~sklearn.frozen.FrozenEstimator` is
+        used as it was fitted (e.g. on a sample, before streaming chunks).
+        """
         wide = CrossProductTransformer() if self.wide == "auto" else self.wide
         deep = EmbeddingEncoder() if self.deep == "auto" else self.deep
         if wide is None and deep is None:
             raise ValueError(
                 "wide and deep are both None: keep at least one part of the model."
             )
-        self.wide_ = None if wide is None else clone(wide)
-        self.deep_ = None if deep is None else clone(deep)
-        return self._inputs(X, fit=True)
+        self.wide_, fit_wide = self._part(wide, X, "wide")
+        self.deep_, fit_deep = self._part(deep, X, "deep")
+        return self._inputs(X, fit=True, fit_wide=fit_wide, fit_deep=fit_deep)
 
-    def _inputs(self, X, *, fit=False):
+    def _part(self, transformer, X, name):
+        """The fitted transformer of a part, and whether it still needs fitting."""
+        if transformer is None:
+            return None, False
+        if not isinstance(transformer, FrozenEstimator):
+            return clone(transformer), True
+        fitted = transformer.estimator
+        check_is_fitted(fitted)
+        seen = getattr(fitted, "feature_names_in_", None)
+        columns = getattr(self, "feature_names_in_", None)
+        same = (
+            fitted.n_features_in_ == X.shape[1]
+            if seen is None or columns is None
+            else np.array_equal(seen, columns)
+        )
+        if not same:
+            shown = X.shape[1] if columns is None else columns.tolist()
+            fitted_on = fitted.n_features_in_ if seen is None else seen.tolist()
+            raise ValueError(
+                f"The frozen {name} transformer was fitted on the columns "
+                f"{fitted_on}, but X has {shown}. Fit it on the same columns, in the "
+                "same order (e.g. on a sample of the same table)."
+            )
+        return fitted, False
+
+    def _inputs(self, X, *, fit=False, fit_wide=False, fit_deep=False):
         """Build the network's input arrays for X (already validated).
 
-        With ``fit=True``, the transformers are fitted on X on the way, and
-        the width of the wide input is recorded.
+        With ``fit=True``, the width of the wide input is recorded, and the
+        transformers named by ``fit_wide`` and ``fit_deep`` are fitted on X on
+        the way.
         """
         columns = Columns(X)
         inputs = {}
         if isinstance(self.wide_, CrossProductTransformer):
             wide = self.wide_
             inputs["wide_indices"] = (
-                wide._fit_encode(X, columns) if fit else wide._encode(columns)
+                wide._fit_encode(X, columns) if fit_wide else wide._encode(columns)
             )
             n_wide = wide.n_output_features_
         elif self.wide_ is not None:
-            Xt = self.wide_.fit_transform(X) if fit else self.wide_.transform(X)
+            Xt = self.wide_.fit_transform(X) if fit_wide else self.wide_.transform(X)
             inputs["wide_indices"], inputs["wide_values"] = _padded_sparse(Xt)
             n_wide = Xt.shape[1]
         else:
@@ -557,14 +592,14 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         if isinstance(self.deep_, EmbeddingEncoder):
             deep = self.deep_
             codes, continuous = (
-                deep._fit_encode(X, columns) if fit else deep._encode(columns)
+                deep._fit_encode(X, columns) if fit_deep else deep._encode(columns)
             )
             if codes.shape[1]:
                 inputs["categorical"] = codes
             if continuous.shape[1]:
                 inputs["continuous"] = continuous
         elif self.deep_ is not None:
-            Xt = self.deep_.fit_transform(X) if fit else self.deep_.transform(X)
+            Xt = self.deep_.fit_transform(X) if fit_deep else self.deep_.transform(X)
             inputs["continuous"] = _dense_float32(Xt)
         return inputs
 

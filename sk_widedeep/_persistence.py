@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 import torch
+from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import LabelEncoder
 from skorch.history import History
 
@@ -54,6 +55,7 @@ _CLASSES = {
         Cross,
         _ContinuousScaler,
         LabelEncoder,
+        FrozenEstimator,
     )
 }
 """The only classes a model file can make objects of."""
