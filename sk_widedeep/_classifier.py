@@ -142,7 +142,8 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         The fitted deep transformer.
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the
-        :class:`torch.nn.Module` and ``net_.history`` the training history.
+        :class:`torch.nn.Module` and ``net_.history`` the training history
+        (per epoch: skorch's per-batch records are dropped).
     device_ : str
         The device the model was trained on.
     n_iter_ : int
@@ -658,6 +659,10 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                 f"{history[best, 'epoch']} (validation loss "
                 f"{history[best, 'valid_loss']:.4f})."
             )
+        for row in history[n_before:]:
+            # skorch keeps a record per batch; the epoch's means are kept, so
+            # that streaming many chunks through partial_fit uses bounded memory
+            row["batches"] = []
         self.n_iter_ = len(history)
         self.loss_curve_ = [float(v) for v in history[:, "train_loss"]]
         self.validation_loss_curve_ = None
