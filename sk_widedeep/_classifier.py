@@ -1,6 +1,8 @@
 """WideDeepClassifier: the scikit-learn face of the model."""
 
 import copy
+import hashlib
+import pickle
 import warnings
 from numbers import Integral, Real
 
@@ -20,6 +22,13 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._columns import Columns, check_input, check_sample_weight
 from ._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._cross_product import CrossProductTransformer
+from ._distributed import (
+    all_gather_objects,
+    broadcast_module,
+    broadcast_object,
+    check_process_group,
+    on_every_rank,
+)
 from ._embedding import EmbeddingEncoder
 from ._net import (
     OPTIMIZERS,
@@ -31,7 +40,6 @@ from ._net import (
     seeded,
     training_tensors,
 )
-from ._vocabulary import HashedColumn
 
 
 class WideDeepClassifier(ClassifierMixin, BaseEstimator):
@@ -132,6 +140,17 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         every wide feature, every embedded value and every layer that the new
         model shares with the previous one keeps its weights; new values start
         fresh. The layer sizes must not change.
+    data_parallel : bool, default=False
+        Train one model in several processes, each :meth:`fit` (or
+        :meth:`partial_fit`) on its own rows: the processes are the ranks of
+        :mod:`torch.distributed`'s default process group, initialized before
+        (e.g. launched by ``torchrun``). They start from rank 0's weights and
+        combine their gradients at every batch, so every rank ends with the
+        same model, trained as one process would on the union of the ranks'
+        batches (``batch_size`` rows per rank and step). ``wide`` and ``deep``
+        must be fitted beforehand, the same on every rank, and wrapped in
+        :class:`~sklearn.frozen.FrozenEstimator`. See the user guide's page
+        on scale.
 
     Attributes
     ----------
@@ -217,6 +236,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         "verbose": ["verbose"],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
+        "data_parallel": ["boolean"],
     }
 
     def __init__(
@@ -244,6 +264,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         verbose=0,
         callbacks=None,
         warm_start=False,
+        data_parallel=False,
     ):
         self.wide = wide
         self.deep = deep
@@ -267,6 +288,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
         self.callbacks = callbacks
         self.warm_start = warm_start
+        self.data_parallel = data_parallel
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -330,9 +352,14 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                     "class the model will see, e.g. classes=np.unique(y_all)."
                 )
             return self._fit_new(X, y, sample_weight, classes=classes, epochs=1)
-        X = check_input(self, X, reset=False)
-        y_codes, weight = self._check_targets(X, y, sample_weight, encode_only=True)
-        inputs = self._inputs(X)
+        if self.data_parallel:
+            X, y_codes, weight, inputs = self._shard_inputs(
+                X, y, sample_weight, classes=None, first=False
+            )
+        else:
+            X = check_input(self, X, reset=False)
+            y_codes, weight = self._check_targets(X, y, sample_weight, encode_only=True)
+            inputs = self._inputs(X)
         with rollback_on_error(self.net_):
             self._train(self.net_, inputs, y_codes, weight, epochs=1)
         return self
@@ -353,23 +380,34 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         previous = None
         if self.warm_start and hasattr(self, "net_"):
             previous = (self.wide_, self.deep_, self.net_.module_, self.classes_)
-        X = check_input(self, X, reset=True)
-        if classes is not None:
-            self._label_encoder = LabelEncoder().fit(column_or_1d(classes))
-            self.classes_ = self._label_encoder.classes_
-            y_codes, weight = self._check_targets(X, y, sample_weight, encode_only=True)
-        else:
-            y_codes, weight = self._check_targets(
-                X, y, sample_weight, encode_only=False
+        if self.data_parallel:
+            hidden_units = self._check_hidden_units()
+            X, y_codes, weight, inputs = self._shard_inputs(
+                X, y, sample_weight, classes=classes, first=True
             )
-        hidden_units = self._check_hidden_units()
-        inputs = self._fit_parts(X)
+        else:
+            X = check_input(self, X, reset=True)
+            if classes is not None:
+                self._label_encoder = LabelEncoder().fit(column_or_1d(classes))
+                self.classes_ = self._label_encoder.classes_
+                y_codes, weight = self._check_targets(
+                    X, y, sample_weight, encode_only=True
+                )
+            else:
+                y_codes, weight = self._check_targets(
+                    X, y, sample_weight, encode_only=False
+                )
+            hidden_units = self._check_hidden_units()
+            inputs = self._fit_parts(X)
 
         self.device_ = resolve_device(self.device)
         self._seed = int(check_random_state(self.random_state).randint(2**31 - 1))
+        if self.data_parallel:  # one seed, rank 0's, even for random_state=None
+            self._seed = broadcast_object(self._seed)
         valid_data = None
         if self.early_stopping:
-            rows, valid_rows = self._validation_split(y_codes)
+            split = lambda: self._validation_split(y_codes)
+            rows, valid_rows = on_every_rank(split) if self.data_parallel else split()
             valid_data = self._dataset(inputs, y_codes, weight, valid_rows)
             inputs = {k: v[rows] for k, v in inputs.items()}
             y_codes = y_codes[rows]
@@ -379,6 +417,8 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         net = self._make_net(valid_data)
         if previous is not None:
             self._load_shared_weights(*previous, module=net.module_)
+        if self.data_parallel:
+            broadcast_module(net.module_)  # every rank starts from rank 0's weights
         self._train(net, inputs, y_codes, weight, epochs=epochs)
         self.net_ = net
         return self
@@ -402,6 +442,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             valid_data=valid_data,
             n_iter_no_change=self.n_iter_no_change,
             verbose=self.verbose,
+            data_parallel=self.data_parallel,
         )
         with seeded(self._seed, self.device_):
             net.initialize()
@@ -412,8 +453,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
         Wide weights are matched by feature name, embeddings by column and
         value, the first layer's inputs by name; the other layers must have
-        the same shapes. A hashed slot or code (``hash_buckets``) is matched
-        only under the same ``hash_buckets``, where it holds the same values.
+        the same shapes.
         """
         if not np.array_equal(old_classes, self.classes_):
             raise ValueError(
@@ -423,7 +463,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             )
         wide_rows = None
         if self.wide_ is not None and old_wide is not None:
-            wide_rows = _matches(_wide_names(old_wide), _wide_names(self.wide_))
+            wide_rows = _matches(_names(old_wide), _names(self.wide_))
         embedding_rows = {}
         if isinstance(self.deep_, EmbeddingEncoder) and isinstance(
             old_deep, EmbeddingEncoder
@@ -434,12 +474,10 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                     continue
                 i = old_inputs.index(name)
                 if old_deep.embedding_dims_[i] == self.deep_.embedding_dims_[j]:
+                    old_labels = old_deep._coders[i].labels
                     embedding_rows[j] = (
                         i,
-                        _matches(
-                            _code_labels(old_deep._coders[i]),
-                            _code_labels(self.deep_._coders[j]),
-                        ),
+                        _matches(old_labels, self.deep_._coders[j].labels),
                     )
         input_columns = None
         if self.deep_ is not None and old_deep is not None:
@@ -488,19 +526,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
     def _check_targets(self, X, y, sample_weight, *, encode_only):
         """Labels as int64 codes (fitting classes_ unless encode_only)."""
-        y = column_or_1d(y, warn=True)
-        if len(y) != X.shape[0]:
-            raise ValueError(
-                f"X has {X.shape[0]} rows but y has {len(y)} labels; pass one label "
-                "per row of X."
-            )
-        missing = np.flatnonzero(pd.isna(y))
-        if missing.size:
-            raise ValueError(
-                f"y has {missing.size} missing label(s) (NaN or None), e.g. at rows "
-                f"{missing[:5].tolist()}; drop those rows or give them a label."
-            )
-        check_classification_targets(y)
+        y = self._check_labels(X, y)
         if encode_only:
             unknown = np.setdiff1d(y, self.classes_)
             if unknown.size:
@@ -523,12 +549,138 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             weight = weight / weight.mean()
         present = np.unique(y_codes if weight is None else y_codes[weight > 0])
         if not encode_only and len(present) < 2:
-            raise ValueError(
-                "WideDeepClassifier needs samples of at least 2 classes in the data "
-                f"(with non-zero weight), but the data contains only one class: "
-                f"{self.classes_[present].tolist()}."
-            )
+            raise _one_class_error(self.classes_[present])
         return y_codes, weight
+
+    def _check_labels(self, X, y):
+        """Check the labels: a 1d array, one per row, none missing."""
+        y = column_or_1d(y, warn=True)
+        if len(y) != X.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[0]} rows but y has {len(y)} labels; pass one label "
+                "per row of X."
+            )
+        missing = np.flatnonzero(pd.isna(y))
+        if missing.size:
+            raise ValueError(
+                f"y has {missing.size} missing label(s) (NaN or None), e.g. at rows "
+                f"{missing[:5].tolist()}; drop those rows or give them a label."
+            )
+        check_classification_targets(y)
+        return y
+
+    def _shard_inputs(self, X, y, sample_weight, *, classes, first):
+        """Check and encode this rank's rows for ``data_parallel=True``.
+
+        Every rank checks its own rows (one rank's error is raised on every
+        rank); then all of them agree on the frozen transformers (the same on
+        every rank), the classes (the union of the ranks' labels, or the same
+        ``classes``), and the sample weights: normalized to a mean of 1 over
+        all ranks' rows, with ``class_weight="balanced"`` counted over them.
+
+        Returns
+        -------
+        X, y_codes, weight, inputs
+            As the serial path makes them: validated X, int64 label codes,
+            row weights or None, the network's input arrays.
+        """
+        check_process_group()
+
+        def check_shard():
+            X_checked = check_input(self, X, reset=first)
+            labels = self._check_labels(X_checked, y)
+            raw = None
+            if sample_weight is not None:
+                raw = check_sample_weight(sample_weight, len(labels))
+            values, codes = np.unique(labels, return_inverse=True)
+            if first:
+                resolve_device(self.device)
+                inputs = self._fit_frozen_parts(X_checked)
+            else:
+                inputs = self._inputs(X_checked)
+            return X_checked, labels, raw, values, codes, inputs
+
+        X, labels, raw, values, codes, inputs = on_every_rank(check_shard)
+        counts = np.bincount(codes, minlength=len(values)).astype(np.float64)
+        sums = counts if raw is None else np.bincount(codes, raw, len(values))
+        parts = _fingerprint(self.wide_, self.deep_) if first else None
+        own_classes = None if classes is None else column_or_1d(classes)
+        shards = all_gather_objects((values, counts, sums, parts, own_classes))
+        if first:
+            if any(shard[3] != shards[0][3] for shard in shards):
+                raise ValueError(
+                    "data_parallel=True needs the same fitted wide and deep "
+                    "transformers on every rank, but they differ between ranks: fit "
+                    "them once on a sample shared by every rank (same rows, same "
+                    "columns, same versions of the libraries), then wrap them in "
+                    "FrozenEstimator."
+                )
+            same = lambda other: (
+                (other is None and own_classes is None)
+                or (
+                    other is not None
+                    and own_classes is not None
+                    and np.array_equal(other, own_classes)
+                )
+            )
+            if not all(same(shard[4]) for shard in shards):
+                raise ValueError(
+                    "data_parallel=True: every rank must pass the same classes to "
+                    "partial_fit."
+                )
+            everything = np.concatenate([shard[0] for shard in shards])
+            known = np.unique(everything) if own_classes is None else own_classes
+            self._label_encoder = LabelEncoder().fit(known)
+            self.classes_ = self._label_encoder.classes_
+        n_classes = len(self.classes_)
+        total_counts, total_sums = np.zeros(n_classes), np.zeros(n_classes)
+        for shard_values, shard_counts, shard_sums, _, _ in shards:
+            unknown = np.setdiff1d(shard_values, self.classes_)
+            if unknown.size:
+                raise ValueError(
+                    f"y holds labels {unknown.tolist()} that are not in classes_ "
+                    f"{self.classes_.tolist()}; pass every class in the first "
+                    "partial_fit call."
+                )
+            where = self._label_encoder.transform(shard_values)
+            total_counts[where] += shard_counts
+            total_sums[where] += shard_sums
+        per_class = np.ones(n_classes)
+        if self.class_weight == "balanced":
+            present = total_counts > 0
+            per_class[present] = total_counts.sum() / (
+                present.sum() * total_counts[present]
+            )
+        elif self.class_weight is not None:
+            seen = self.classes_[total_counts > 0]
+            per_class[total_counts > 0] = compute_sample_weight(self.class_weight, seen)
+        present = np.flatnonzero(per_class * total_sums > 0)
+        if classes is None and len(present) < 2:
+            raise _one_class_error(self.classes_[present])
+        y_codes = self._label_encoder.transform(values)[codes].astype(np.int64)
+        weight = None
+        if raw is not None or self.class_weight is not None:
+            mean = (per_class * total_sums).sum() / total_counts.sum()
+            weight = per_class[y_codes] / mean
+            if raw is not None:
+                weight = raw * weight
+        return X, y_codes, weight, inputs
+
+    def _fit_frozen_parts(self, X):
+        """:meth:`_fit_parts` for data-parallel ranks: only frozen transformers."""
+        for name, part in (("wide", self.wide), ("deep", self.deep)):
+            if part is not None and not isinstance(part, FrozenEstimator):
+                kind = {"wide": "CrossProductTransformer", "deep": "EmbeddingEncoder"}
+                example = f"{kind[name]}()" if part == "auto" else "the transformer"
+                raise ValueError(
+                    f"data_parallel=True needs {name} fitted beforehand, the same "
+                    "on every rank (fitted on each rank's own rows, the "
+                    "vocabularies would differ): fit it on a sample that every "
+                    f"rank reads, e.g. {name}=FrozenEstimator({example}"
+                    ".fit(sample)) with sklearn.frozen.FrozenEstimator, or set "
+                    f"{name}=None."
+                )
+        return self._fit_parts(X)
 
     def _fit_parts(self, X):
         """Fit clones of ``wide`` and ``deep`` on X; return the network's inputs.
@@ -788,6 +940,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     def __setstate__(self, state):
         """Unpickle; a model pickled on a GPU moves to the CPU when there is none."""
         super().__setstate__(state)
+        self.__dict__.setdefault("data_parallel", False)  # files saved before it
         net = self.__dict__.get("net_")
         if net is not None and str(net.device) != str(self.device_):
             self.device_ = str(net.device)  # skorch mapped the weights elsewhere
@@ -801,6 +954,19 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.categorical = True
         tags.input_tags.allow_nan = True
         return tags
+
+
+def _one_class_error(present):
+    return ValueError(
+        "WideDeepClassifier needs samples of at least 2 classes in the data "
+        f"(with non-zero weight), but the data contains only one class: "
+        f"{present.tolist()}."
+    )
+
+
+def _fingerprint(wide, deep):
+    """Digest of the fitted transformers, to check every rank has the same."""
+    return hashlib.sha256(pickle.dumps((wide, deep))).hexdigest()
 
 
 def _padded_sparse(Xt):
@@ -846,26 +1012,6 @@ def _names(transformer):
         f"{type(transformer).__name__} has no get_feature_names_out, so its outputs "
         "cannot be matched by name."
     )
-
-
-def _wide_names(transformer):
-    """Output names to match wide weights by, hashed slots qualified.
-
-    Under another ``hash_buckets``, ``user_id=#17`` holds other values: the
-    names of a hashing transformer carry its ``hash_buckets``.
-    """
-    names = _names(transformer)
-    hash_buckets = getattr(transformer, "hash_buckets", None)
-    if hash_buckets is None:
-        return names
-    return np.asarray([f"{n} (of {hash_buckets})" for n in names], dtype=object)
-
-
-def _code_labels(coder):
-    """Labels to match embedding rows by: hashed codes qualified by their number."""
-    if isinstance(coder, HashedColumn):
-        return [f"{label} (of {coder.n_codes})" for label in coder.labels]
-    return coder.labels
 
 
 def _deep_input_names(deep, module):

@@ -20,6 +20,7 @@ from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 from skorch.helper import predefined_split
 from skorch.utils import TeeGenerator
 
+from . import _distributed
 from ._module import WideDeepModule
 from ._optim import FTRL
 
@@ -200,26 +201,40 @@ class TensorBatches:
     shuffle : bool, default=False
         Visit the rows in a new random order each epoch, drawn from torch's
         global generator (which :class:`WideDeepNet` seeds at every epoch).
+    n_batches : int or None, default=None
+        Make this many batches, the last ones empty once the rows are used up
+        (data-parallel ranks must all run the same number of steps); None
+        makes as many as the rows fill.
     """
 
-    def __init__(self, dataset: TensorDataset, batch_size: int, shuffle: bool = False):
+    def __init__(
+        self,
+        dataset: TensorDataset,
+        batch_size: int,
+        shuffle: bool = False,
+        n_batches: int | None = None,
+    ):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
+        self.n_batches = n_batches
 
     def __len__(self) -> int:
+        if self.n_batches is not None:
+            return self.n_batches
         return math.ceil(len(self.dataset) / self.batch_size)
 
     def __iter__(self) -> Iterator:
         X, y = self.dataset.X, self.dataset.y
         n_rows = len(self.dataset)
+        end = len(self) * self.batch_size
         if not self.shuffle:
-            for start in range(0, n_rows, self.batch_size):
+            for start in range(0, end, self.batch_size):
                 stop = start + self.batch_size
                 yield {k: v[start:stop] for k, v in X.items()}, y[start:stop]
             return
         order = torch.randperm(n_rows).to(y.device)
-        for start in range(0, n_rows, self.batch_size):
+        for start in range(0, end, self.batch_size):
             rows = order[start : start + self.batch_size]
             yield {k: v[rows] for k, v in X.items()}, y[rows]
 
@@ -258,6 +273,11 @@ class WideDeepNet(NeuralNet):
     there are any; binary targets are a single logit; up to three optimizers
     (wide weights, sparse embedding tables, the rest) step together; a batch
     whose loss is not finite raises before any optimizer steps.
+
+    With ``data_parallel=True`` it is one rank of a data-parallel training
+    (:mod:`._distributed`): every epoch has the largest rank's number of
+    batches, each batch's gradients are combined over the ranks before the
+    optimizers step, and the epoch's losses are averaged over the ranks.
     """
 
     def __init__(
@@ -267,12 +287,14 @@ class WideDeepNet(NeuralNet):
         random_seed=0,
         wide_optimizer=None,
         deep_optimizer=None,
+        data_parallel=False,
         **kwargs,
     ):
         super().__init__(module, *args, **kwargs)
         self.random_seed = random_seed
         self.wide_optimizer = wide_optimizer
         self.deep_optimizer = deep_optimizer
+        self.data_parallel = data_parallel
 
     def initialize_optimizer(self, triggered_directly=None):
         """Optimizers of the wide weights, of the sparse tables and of the rest.
@@ -321,15 +343,14 @@ class WideDeepNet(NeuralNet):
         sees the gradient of the mean loss.
         """
         self._zero_grad_optimizer(set_to_none=True)
-        step = self.train_step_single(batch, **fit_params)
+        n_rows = len(batch[1])
+        if self.data_parallel and n_rows == 0:  # this rank's shard is used up
+            step = {"loss": torch.zeros(()), "y_pred": None}
+        else:
+            step = self.train_step_single(batch, **fit_params)
         loss = step["loss"].item()
-        if not math.isfinite(loss):
-            raise FloatingPointError(
-                f"The training loss became {loss} in epoch {len(self.history)}: the "
-                "model diverged. Lower deep_lr or wide_lr (e.g. by a factor of 10), "
-                "or check the input for extreme values. The estimator is left as it "
-                "was before this call."
-            )
+        if not self.data_parallel:
+            self._check_loss(loss)
         self.notify(
             "on_grad_computed",
             named_parameters=TeeGenerator(self.get_all_learnable_params()),
@@ -338,7 +359,10 @@ class WideDeepNet(NeuralNet):
         )
         wide = self.module_.wide
         if wide is not None and wide.weight.grad is not None:
-            wide.weight.grad = wide.weight.grad * len(batch[1])
+            wide.weight.grad = wide.weight.grad * n_rows
+        if self.data_parallel:  # the gradients of all ranks' rows, on every rank
+            loss = _distributed.combine_gradients(self._gradient_layout(), loss, n_rows)
+            self._check_loss(loss)  # on every rank, as the loss is all ranks'
         if getattr(self, "lazy_l2_", 0.0):
             for table in self._sparse_tables():
                 grad = table.grad.coalesce()
@@ -354,15 +378,55 @@ class WideDeepNet(NeuralNet):
         self._step_optimizer(None)
         return step
 
+    def _check_loss(self, loss: float) -> None:
+        """Raise when the training loss is not finite: the model diverged."""
+        if not math.isfinite(loss):
+            raise FloatingPointError(
+                f"The training loss became {loss} in epoch {len(self.history)}: the "
+                "model diverged. Lower deep_lr or wide_lr (e.g. by a factor of 10), "
+                "or check the input for extreme values. The estimator is left as it "
+                "was before this call."
+            )
+
+    def _gradient_layout(self) -> list:
+        """``(parameter, summed, sparse)`` of each parameter, for the ranks."""
+        wide = self.module_.wide
+        sparse_ids = {id(table) for table in self._sparse_tables()}
+        if wide is not None and wide.sparse:
+            sparse_ids.add(id(wide.weight))
+        return [
+            (param, wide is not None and param is wide.weight, id(param) in sparse_ids)
+            for param in self.module_.parameters()
+            if param.requires_grad
+        ]
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """Train; data-parallel ranks first agree on the batches per epoch."""
+        self.n_batches_ = None
+        if self.data_parallel:
+            own = len(TensorBatches(X, self.batch_size))
+            self.n_batches_ = _distributed.max_batches(own, self.device)
+        return super().fit_loop(X, y, epochs=epochs, **fit_params)
+
     def on_epoch_begin(self, net, **kwargs):
         """Open the epoch's history row, then seed torch for this epoch."""
         super().on_epoch_begin(net, **kwargs)
-        torch.manual_seed(self.random_seed + len(self.history))
+        if self.data_parallel:
+            torch.manual_seed(
+                _distributed.epoch_seed(self.random_seed, len(self.history))
+            )
+        else:
+            torch.manual_seed(self.random_seed + len(self.history))
 
     def get_iterator(self, dataset, training=False):
         """Shuffled batches for training, ordered ones for validation."""
         if training:
-            return TensorBatches(dataset, self.batch_size, shuffle=True)
+            return TensorBatches(
+                dataset,
+                self.batch_size,
+                shuffle=True,
+                n_batches=getattr(self, "n_batches_", None),
+            )
         return TensorBatches(dataset, max(self.batch_size, PREDICT_BATCH_SIZE))
 
     def _set_training(self, training=True):
@@ -437,12 +501,15 @@ def make_net(
     valid_data: TensorDataset | None,
     n_iter_no_change: int,
     verbose: int,
+    data_parallel: bool = False,
 ) -> WideDeepNet:
     """Build the (uninitialized) skorch net of a WideDeepClassifier."""
     criterion = (
         torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss
     )
     callbacks = list(callbacks)
+    if data_parallel:  # first: the others see the losses of all ranks
+        callbacks.insert(0, ("data_parallel", _distributed.DataParallelSync()))
     if verbose >= 2:
         callbacks.append(("progress", BatchProgress()))
     if verbose >= 1:
@@ -463,6 +530,7 @@ def make_net(
         verbose=0,  # our own lines, not skorch's table (EpochLog)
         device=device,
         random_seed=random_seed,
+        data_parallel=data_parallel,
         **{f"module__{name}": value for name, value in module_params.items()},
         module__n_outputs=n_outputs,
         module__sparse_wide=wide_optimizer[0] in OPTIMIZERS,
