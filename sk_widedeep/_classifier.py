@@ -40,6 +40,7 @@ from ._net import (
     seeded,
     training_tensors,
 )
+from ._vocabulary import HashedColumn
 
 
 class WideDeepClassifier(ClassifierMixin, BaseEstimator):
@@ -453,7 +454,8 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
         Wide weights are matched by feature name, embeddings by column and
         value, the first layer's inputs by name; the other layers must have
-        the same shapes.
+        the same shapes. A hashed slot or code (``hash_buckets``) is matched
+        only under the same ``hash_buckets``, where it holds the same values.
         """
         if not np.array_equal(old_classes, self.classes_):
             raise ValueError(
@@ -463,7 +465,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             )
         wide_rows = None
         if self.wide_ is not None and old_wide is not None:
-            wide_rows = _matches(_names(old_wide), _names(self.wide_))
+            wide_rows = _matches(_wide_names(old_wide), _wide_names(self.wide_))
         embedding_rows = {}
         if isinstance(self.deep_, EmbeddingEncoder) and isinstance(
             old_deep, EmbeddingEncoder
@@ -474,10 +476,12 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                     continue
                 i = old_inputs.index(name)
                 if old_deep.embedding_dims_[i] == self.deep_.embedding_dims_[j]:
-                    old_labels = old_deep._coders[i].labels
                     embedding_rows[j] = (
                         i,
-                        _matches(old_labels, self.deep_._coders[j].labels),
+                        _matches(
+                            _code_labels(old_deep._coders[i]),
+                            _code_labels(self.deep_._coders[j]),
+                        ),
                     )
         input_columns = None
         if self.deep_ is not None and old_deep is not None:
@@ -1012,6 +1016,26 @@ def _names(transformer):
         f"{type(transformer).__name__} has no get_feature_names_out, so its outputs "
         "cannot be matched by name."
     )
+
+
+def _wide_names(transformer):
+    """Output names to match wide weights by, hashed slots qualified.
+
+    Under another ``hash_buckets``, ``user_id=#17`` holds other values: the
+    names of a hashing transformer carry its ``hash_buckets``.
+    """
+    names = _names(transformer)
+    hash_buckets = getattr(transformer, "hash_buckets", None)
+    if hash_buckets is None:
+        return names
+    return np.asarray([f"{n} (of {hash_buckets})" for n in names], dtype=object)
+
+
+def _code_labels(coder):
+    """Labels to match embedding rows by: hashed codes qualified by their number."""
+    if isinstance(coder, HashedColumn):
+        return [f"{label} (of {coder.n_codes})" for label in coder.labels]
+    return coder.labels
 
 
 def _deep_input_names(deep, module):

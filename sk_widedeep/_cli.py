@@ -217,18 +217,13 @@ def _fit(args):
 
 
 def _text_columns(model):
-    """Columns whose fitted vocabulary holds strings: read them as text."""
-    vocabularies = dict(getattr(model.wide_, "categories_", None) or {})
-    deep = model.deep_
-    if hasattr(deep, "categorical_columns_"):
-        vocabularies.update(
-            zip(deep.categorical_columns_, deep.categories_, strict=True)
-        )
-    return [
-        column
-        for column, values in vocabularies.items()
-        if pd.api.types.infer_dtype(values, skipna=True) == "string"
+    """Columns that held strings in fit (a vocabulary or hashed): read as text."""
+    coders = [
+        *getattr(model.wide_, "_encoders", {}).values(),
+        *getattr(model.deep_, "_vocabularies", ()),
     ]
+    columns = [c.column for c in coders if getattr(c, "kind", None) == "string"]
+    return list(dict.fromkeys(columns))
 
 
 def _predict(args):

@@ -15,7 +15,14 @@ from ._compat import (
     _check_feature_names_in,
     _fit_context,
 )
-from ._vocabulary import Buckets, Cross, Vocabulary, feature_name
+from ._vocabulary import (
+    Buckets,
+    Cross,
+    HashedColumn,
+    HashedCross,
+    Vocabulary,
+    feature_name,
+)
 
 
 class CrossProductTransformer(TransformerMixin, BaseEstimator):
@@ -31,8 +38,10 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
     Every block has an "other" slot (its first) for values that are unknown
     at transform time, rare in training (``min_frequency``) or missing, so
     :meth:`transform` never fails on new values. Numeric columns are cut into
-    ``n_bins`` quantile buckets, and a cross can be hashed into a fixed number
-    of slots (``hash_buckets``) to bound its size.
+    ``n_bins`` quantile buckets. With ``hash_buckets`` no vocabulary is kept:
+    every categorical column and every cross is hashed into a fixed number of
+    slots, so the width is known before any data is seen and the memory does
+    not grow with the number of distinct values.
 
     Parameters
     ----------
@@ -48,12 +57,19 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         A value (or a combination of values, for a cross) seen fewer times in
         fit goes to the block's other slot: an int is a count, a float in
         (0, 1) a fraction of the rows. ``None`` keeps every value seen.
+        Hashing keeps no counts: setting both ``min_frequency`` and
+        ``hash_buckets`` is an error.
     hash_buckets : int or None, default=None
-        ``None`` gives each cross a slot per combination seen in fit (subject
-        to ``min_frequency``). An int hashes every combination into that many
-        slots (its other slot included) with a fixed integer hash, the same in
-        every process, so the width of a cross is known before fitting;
-        ``min_frequency`` then applies only to the single columns.
+        ``None`` keeps a vocabulary: each categorical column and each cross
+        gets a slot per value (or combination) seen in fit. An int is the
+        vocabulary-free mode: every categorical column and every cross gets
+        exactly ``hash_buckets`` slots, its other slot (for missing values;
+        no value is unknown) and ``hash_buckets - 1`` slots into which its
+        values are hashed with a stable 64-bit hash, the same in every
+        process and on every machine. Numeric columns are still cut into
+        ``n_bins`` buckets (with ``n_bins=None`` they are hashed too). Fit
+        learns no values, and distinct values may share a slot: see
+        "Vocabulary-free mode" in the user guide for the collision rate.
     n_bins : int or None, default=10
         Numeric columns, in ``columns`` or in a cross, are cut into at most
         this many buckets at their quantiles. ``None`` uses each distinct
@@ -69,7 +85,8 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
     crosses_ : list of tuple of str
         Names of the columns of each cross, in output order.
     categories_ : dict of str to ndarray
-        Known values of every categorical column used, sorted.
+        Known values of every categorical column used, sorted. Empty with
+        ``hash_buckets``, where no column has a vocabulary.
     bin_edges_ : dict of str to ndarray
         Inner bucket edges of every bucketized numeric column.
     n_output_features_ : int
@@ -104,6 +121,17 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
     A cross is computed from the integer codes of its columns (a mixed-radix
     key), never by joining strings.
 
+    With ``hash_buckets=k`` a categorical value :math:`v` gets slot
+    :math:`1 + h(v) \bmod (k - 1)` of its column's block, :math:`h` a stable
+    64-bit hash: SipHash-2-4 with a fixed key for strings, the splitmix64
+    finalizer for numbers, which hash by value (``7``, ``7.0`` and
+    ``np.int8(7)`` alike; the string ``"7"`` differs). A cross chains its
+    columns' 64-bit hashes through splitmix64 before taking the slot, so it
+    collides no more than a hash of the raw combination would. The slots are
+    named ``user_id=#17`` and ``gender&lang=#3``. Among :math:`n` distinct
+    values, the expected share that shares a slot with another is
+    :math:`1 - (1 - 1/(k-1))^{n-1}`.
+
     References
     ----------
     .. [1] H.-T. Cheng et al., "Wide & Deep Learning for Recommender Systems",
@@ -121,6 +149,14 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
            [0., 1., 0., 0., 0., 1., 0., 0., 1., 0.]])
     >>> wide.get_feature_names_out()[-4:].tolist()
     ['gender&lang=<other>', 'gender=f&lang=en', 'gender=f&lang=fr', 'gender=m&lang=en']
+
+    Hashed, every block has ``hash_buckets`` slots whatever the data:
+
+    >>> hashed = CrossProductTransformer(crosses=[("gender", "lang")], hash_buckets=8)
+    >>> hashed.fit(X).n_output_features_
+    24
+    >>> hashed.get_feature_names_out()[:3].tolist()
+    ['gender=<other>', 'gender=#1', 'gender=#2']
     """
 
     _parameter_constraints: dict = {
@@ -199,6 +235,13 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
 
         ``columns`` may hold the columns of X already taken out.
         """
+        if self.hash_buckets is not None and self.min_frequency is not None:
+            raise ValueError(
+                f"min_frequency={self.min_frequency!r} drops values seen rarely in "
+                f"fit, but hash_buckets={self.hash_buckets!r} keeps no counts of "
+                "values to drop them by. Set min_frequency=None to hash every "
+                "value, or hash_buckets=None to keep vocabularies."
+            )
         X = check_input(self, X, reset=True)
         labels = column_labels(X)
         columns = Columns(X) if columns is None else columns
@@ -222,23 +265,27 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
             values = columns[position]
             if self.n_bins is not None and is_numeric(values):
                 encoder = Buckets.fit(columns.floats(position), self.n_bins)
+            elif self.hash_buckets is not None:
+                encoder = HashedColumn.fit(values, self.hash_buckets, labels[position])
             else:
                 encoder = Vocabulary.fit(values, self.min_frequency, labels[position])
             self._encoders[position] = encoder
-        codes = self._encode_columns(columns)
+        codes, hashes = self._encode_columns(columns)
 
         self._positions = positions
         self._cross_positions = crosses
-        self._crosses = [
-            Cross.fit(
-                [codes[p] for p in cross],
-                [self._encoders[p].n_codes for p in cross],
-                self.min_frequency,
-                self.hash_buckets,
-                [labels[p] for p in cross],
-            )
-            for cross in crosses
-        ]
+        if self.hash_buckets is not None:
+            self._crosses = [HashedCross(self.hash_buckets) for _ in crosses]
+        else:
+            self._crosses = [
+                Cross.fit(
+                    [codes[p] for p in cross],
+                    [self._encoders[p].n_codes for p in cross],
+                    self.min_frequency,
+                    [labels[p] for p in cross],
+                )
+                for cross in crosses
+            ]
         widths = [self._encoders[p].n_codes for p in positions]
         widths += [cross.n_codes for cross in self._crosses]
         self._offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
@@ -256,7 +303,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
             if isinstance(e, Buckets)
         }
         self.n_output_features_ = int(self._offsets[-1])
-        return self._indices(codes)
+        return self._indices(codes, hashes)
 
     def _resolve_columns(self, X, columns):
         if not isinstance(self.columns, str):
@@ -270,30 +317,39 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         return categorical or list(range(X.shape[1]))
 
     def _encode_columns(self, columns):
-        """Code of every used column, keyed by position."""
-        return {
-            p: encoder.encode(
-                columns.floats(p) if isinstance(encoder, Buckets) else columns[p]
-            )
-            for p, encoder in self._encoders.items()
-        }
+        """Code of every used column, and 64-bit hash of every hashed one.
+
+        Both are dicts keyed by position; the hashes feed hashed crosses.
+        """
+        codes, hashes = {}, {}
+        for p, encoder in self._encoders.items():
+            if isinstance(encoder, HashedColumn):
+                hashes[p], present = encoder.hash(columns[p])
+                codes[p] = encoder.codes(hashes[p], present)
+            elif isinstance(encoder, Buckets):
+                codes[p] = encoder.encode(columns.floats(p))
+            else:
+                codes[p] = encoder.encode(columns[p])
+        return codes, hashes
 
     def _encode(self, columns):
         """Global output index of every block's active slot, shape (n, blocks).
 
         ``columns`` reads an X already validated against this fit.
         """
-        return self._indices(self._encode_columns(columns))
+        return self._indices(*self._encode_columns(columns))
 
-    def _indices(self, codes):
-        """Global output indices from the codes of the used columns."""
+    def _indices(self, codes, hashes):
+        """Global output indices from the codes (and hashes) of the columns."""
         blocks = [codes[p] for p in self._positions]
-        blocks += [
-            cross.encode([codes[p] for p in positions])
-            for cross, positions in zip(
-                self._crosses, self._cross_positions, strict=True
-            )
-        ]
+        for cross, positions in zip(self._crosses, self._cross_positions, strict=True):
+            component_codes = [codes[p] for p in positions]
+            if isinstance(cross, HashedCross):
+                # a bucketized numeric column takes part by its bucket code
+                component_hashes = [hashes.get(p, codes[p]) for p in positions]
+                blocks.append(cross.encode(component_hashes, component_codes))
+            else:
+                blocks.append(cross.encode(component_codes))
         return np.stack(blocks, axis=1) + self._offsets[:-1]
 
     def transform(self, X):

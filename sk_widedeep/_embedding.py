@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._columns import Columns, check_input, column_labels, is_numeric, resolve_columns
 from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
-from ._vocabulary import NumberCodes, Vocabulary, count_threshold
+from ._vocabulary import HashedColumn, NumberCodes, Vocabulary, count_threshold
 
 MAX_AUTO_EMBEDDING_DIM = 32
 """The paper's embedding size, the ceiling of ``embedding_dim="auto"``."""
@@ -113,7 +113,10 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
     missing values in fit also gets a 0/1 missing-indicator column. With
     ``embed_continuous=True`` each continuous column is also embedded: its
     frequent numbers get codes of their own and the others the code of their
-    quantile bucket. No NaN ever comes out.
+    quantile bucket. No NaN ever comes out. With ``hash_buckets`` the
+    categorical columns keep no vocabulary: their values are hashed into a
+    fixed number of codes, so the embedding tables' sizes are known before
+    any data is seen.
 
     Parameters
     ----------
@@ -134,7 +137,19 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
     min_frequency : int, float or None, default=None
         A categorical value seen fewer times in fit gets code 0: an int is a
         count, a float in (0, 1) a fraction of the rows. ``None`` keeps every
-        value seen.
+        value seen. Hashing keeps no counts: setting both ``min_frequency``
+        and ``hash_buckets`` is an error.
+    hash_buckets : int or None, default=None
+        ``None`` keeps a vocabulary per categorical column (codes ``1..n``
+        for the values kept in fit). An int is the vocabulary-free mode:
+        every categorical column gets exactly ``hash_buckets`` codes, 0 for
+        missing values and ``1..hash_buckets - 1`` into which its values,
+        seen in fit or not, are hashed with a stable 64-bit hash (the same
+        in every process and on every machine), so its embedding table has
+        ``hash_buckets`` rows and ``embedding_dim="auto"`` depends on
+        ``hash_buckets`` alone. Distinct values may share a code: see
+        "Vocabulary-free mode" in the user guide for the collision rate.
+        Continuous columns are not affected.
     scaling : {"standard", "quantile"} or None, default="standard"
         ``"standard"`` subtracts the mean and divides by the standard
         deviation; ``"quantile"`` maps each value to its empirical CDF in
@@ -162,9 +177,10 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         Names of the embedded columns, in output order.
     continuous_columns_ : list of str
         Names of the scaled columns, in output order.
-    categories_ : list of ndarray
+    categories_ : list of ndarray or None
         Values kept for each categorical column; code ``k`` is
-        ``categories_[j][k - 1]``.
+        ``categories_[j][k - 1]``. ``None`` for a hashed column
+        (``hash_buckets``), which keeps no values.
     embedded_features_ : list of str
         Names of the embedded inputs: the categorical columns, then
         ``<column>_code`` for each continuous column when
@@ -235,6 +251,14 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
     ['city', 'age_code']
     >>> enc.transform(X)[:, 1].tolist()
     [1.0, 2.0, 0.0, 3.0]
+
+    With ``hash_buckets``, ``city`` has 16 codes whatever the data:
+
+    >>> hashed = EmbeddingEncoder(hash_buckets=16, embed_continuous=False).fit(X)
+    >>> hashed.cardinalities_.tolist(), hashed.categories_
+    ([16], [None])
+    >>> hashed.transform(X)[:, 0].tolist()
+    [5.0, 11.0, 5.0, 0.0]
     """
 
     _parameter_constraints: dict = {
@@ -250,6 +274,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
             Interval(Real, 0, 1, closed="neither"),
             None,
         ],
+        "hash_buckets": [Interval(Integral, 2, None, closed="left"), None],
         "scaling": [StrOptions({"quantile", "standard"}), None],
         "n_quantiles": [Interval(Integral, 2, None, closed="left")],
         "embed_continuous": ["boolean"],
@@ -267,6 +292,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         continuous="auto",
         embedding_dim="auto",
         min_frequency=None,
+        hash_buckets=None,
         scaling="standard",
         n_quantiles=1000,
         embed_continuous=True,
@@ -277,6 +303,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         self.continuous = continuous
         self.embedding_dim = embedding_dim
         self.min_frequency = min_frequency
+        self.hash_buckets = hash_buckets
         self.scaling = scaling
         self.n_quantiles = n_quantiles
         self.embed_continuous = embed_continuous
@@ -328,14 +355,27 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
 
         ``columns`` may hold the columns of X already taken out.
         """
+        if self.hash_buckets is not None and self.min_frequency is not None:
+            raise ValueError(
+                f"min_frequency={self.min_frequency!r} drops values seen rarely in "
+                f"fit, but hash_buckets={self.hash_buckets!r} keeps no counts of "
+                "values to drop them by. Set min_frequency=None to hash every "
+                "value, or hash_buckets=None to keep vocabularies."
+            )
         X = check_input(self, X, reset=True)
         labels = column_labels(X)
         columns = Columns(X) if columns is None else columns
         self._categorical, self._continuous = self._resolve_roles(X, columns)
-        self._vocabularies = [
-            Vocabulary.fit(columns[p], self.min_frequency, labels[p])
-            for p in self._categorical
-        ]
+        if self.hash_buckets is None:
+            self._vocabularies = [
+                Vocabulary.fit(columns[p], self.min_frequency, labels[p])
+                for p in self._categorical
+            ]
+        else:
+            self._vocabularies = [
+                HashedColumn.fit(columns[p], self.hash_buckets, labels[p])
+                for p in self._categorical
+            ]
         self._scalers = [
             _ContinuousScaler.fit(
                 columns.floats(p), self.scaling, self.n_quantiles, labels[p]
@@ -355,7 +395,9 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
 
         self.categorical_columns_ = [labels[p] for p in self._categorical]
         self.continuous_columns_ = [labels[p] for p in self._continuous]
-        self.categories_ = [v.categories for v in self._vocabularies]
+        self.categories_ = [
+            getattr(coder, "categories", None) for coder in self._vocabularies
+        ]
         self.embedded_features_ = self.categorical_columns_ + [
             f"{labels[p]}_code" for p in self._continuous[: len(self._number_codes)]
         ]

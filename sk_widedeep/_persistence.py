@@ -35,7 +35,14 @@ from ._classifier import WideDeepClassifier
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder, _ContinuousScaler
 from ._net import available_device, resolve_device
-from ._vocabulary import Buckets, Cross, NumberCodes, Vocabulary
+from ._vocabulary import (
+    Buckets,
+    Cross,
+    HashedColumn,
+    HashedCross,
+    NumberCodes,
+    Vocabulary,
+)
 
 FORMAT = "sk_widedeep model"
 FORMAT_VERSION = 1
@@ -53,6 +60,8 @@ _CLASSES = {
         Buckets,
         NumberCodes,
         Cross,
+        HashedColumn,
+        HashedCross,
         _ContinuousScaler,
         LabelEncoder,
         FrozenEstimator,

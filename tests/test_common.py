@@ -8,8 +8,10 @@ from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClass
 INSTANCES = [
     CrossProductTransformer(),
     CrossProductTransformer(n_bins=None, min_frequency=2, sparse_output=False),
+    CrossProductTransformer(n_bins=None, hash_buckets=16),
     EmbeddingEncoder(),
     EmbeddingEncoder(scaling="standard", embedding_dim=4),
+    EmbeddingEncoder(categorical=[0], hash_buckets=16),
     WideDeepClassifier(
         hidden_units=(16,), max_epochs=20, batch_size=32, deep_lr=0.01, random_state=0
     ),

@@ -123,7 +123,7 @@ def test_numeric_columns_are_bucketized_unless_n_bins_is_none(frame):
     assert as_ids.get_feature_names_out()[1] == f"user_id={X['user_id'].min()}"
 
 
-def test_hash_buckets_fix_the_width_of_crosses(frame):
+def test_hash_buckets_fix_the_width_of_columns_and_crosses(frame):
     X, _ = frame
     wide = CrossProductTransformer(
         columns=["gender"],
@@ -131,12 +131,14 @@ def test_hash_buckets_fix_the_width_of_crosses(frame):
         hash_buckets=16,
     )
     widths = {wide.fit(X.iloc[:n]).n_output_features_ for n in (10, 50, 200)}
-    assert widths == {3 + 16 + 16}
+    assert widths == {16 + 16 + 16}
     names = wide.get_feature_names_out()
-    assert names[3:5].tolist() == [
+    assert names[:2].tolist() == ["gender=<other>", "gender=#1"]
+    assert names[16:18].tolist() == [
         "education&user_id=<other>",
-        "education&user_id=<bucket 1>",
+        "education&user_id=#1",
     ]
+    assert wide.categories_ == {}
     np.testing.assert_array_equal(wide.transform(X).sum(axis=1), 3)
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
 
 from .conftest import FAST
+from .test_vocabulary import number_hash, splitmix_chain, string_hash
 
 POOLS = {
     "s": ["a", "b", "cc", "Ddd", "", "é"],
@@ -123,6 +124,7 @@ def frames(draw, infinity=False, n_fit=None, max_fit=30, max_new=15):
 
 
 min_frequencies = st.sampled_from([None, 1, 2, 3, 0.25, 0.5])
+hash_bucket_counts = st.one_of(st.none(), st.integers(2, 9))
 
 
 def expected_vocabulary(values, min_frequency):
@@ -177,11 +179,13 @@ def cross_product_params(draw):
     crosses = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=3))
     if columns == [] and not crosses:
         columns = "auto"
+    hash_buckets = draw(hash_bucket_counts)
     return {
         "columns": columns,
         "crosses": crosses,
-        "min_frequency": draw(min_frequencies),
-        "hash_buckets": draw(st.one_of(st.none(), st.integers(2, 9))),
+        # hashing keeps no counts: min_frequency goes with vocabularies only
+        "min_frequency": draw(min_frequencies) if hash_buckets is None else None,
+        "hash_buckets": hash_buckets,
         "n_bins": draw(st.one_of(st.none(), st.integers(2, 5))),
         "sparse_output": draw(st.booleans()),
     }
@@ -201,10 +205,12 @@ def embedding_params(draw, scaling="draw"):
     )
     if scaling == "draw":
         scaling = draw(st.sampled_from(["standard", "quantile", None]))
+    hash_buckets = draw(hash_bucket_counts)
     return {
         "categorical": categorical,
         "continuous": continuous,
-        "min_frequency": draw(min_frequencies),
+        "min_frequency": draw(min_frequencies) if hash_buckets is None else None,
+        "hash_buckets": hash_buckets,
         "scaling": scaling,
         "n_quantiles": draw(st.integers(2, 50)),
         "embed_continuous": draw(st.booleans()),
@@ -353,7 +359,10 @@ def test_embedding_does_not_depend_on_row_order(data, params, seed):
 
     assert len(shuffled.categories_) == len(encoder.categories_)
     for ours, theirs in zip(shuffled.categories_, encoder.categories_, strict=True):
-        assert ours.tolist() == theirs.tolist()
+        if theirs is None:  # hashed: no vocabulary
+            assert ours is None
+        else:
+            assert ours.tolist() == theirs.tolist()
     np.testing.assert_array_equal(shuffled.cardinalities_, encoder.cardinalities_)
     np.testing.assert_array_equal(shuffled.fill_values_, encoder.fill_values_)
     assert shuffled.indicator_columns_ == encoder.indicator_columns_
@@ -380,29 +389,81 @@ def test_embedding_does_not_depend_on_row_order(data, params, seed):
     with_columns=st.booleans(),
     n_bins=st.one_of(st.none(), st.integers(2, 5)),
 )
-def test_hashed_cross_width_is_hash_buckets_for_any_data(
+def test_hashed_widths_are_hash_buckets_for_any_data(
     data, crosses, hash_buckets, with_columns, n_bins
 ):
     _, _, X_fit, X_new = data
     wide = CrossProductTransformer(
-        columns="auto" if with_columns else [],
+        columns=COLUMNS if with_columns else [],
         crosses=crosses,
         hash_buckets=hash_buckets,
         n_bins=n_bins,
     )
+    # every categorical column and cross: hash_buckets slots; a numeric
+    # column: at most n_bins + 1 (its buckets and the missing slot), unless
+    # n_bins=None makes it categorical too
+    bucketized = [] if n_bins is None or not with_columns else NUMERIC
+    n_hashed = len(wide.columns) - len(bucketized) + len(crosses)
     for X in (X_fit, X_new):
         wide.fit(X)
-        widths = np.diff(wide._offsets)[-len(crosses) :]
-        assert widths.tolist() == [hash_buckets] * len(crosses)
-        if not with_columns:
-            assert wide.n_output_features_ == hash_buckets * len(crosses)
+        assert wide.categories_ == {}
+        widths = np.diff(wide._offsets)
+        assert widths[-len(crosses) :].tolist() == [hash_buckets] * len(crosses)
+        hashed = [j for j, c in enumerate(wide.columns_) if c not in bucketized]
+        assert widths[hashed].tolist() == [hash_buckets] * len(hashed)
+        for j, column in enumerate(wide.columns_):
+            if column in bucketized:
+                assert 2 <= widths[j] <= n_bins + 1
+        if not bucketized:
+            assert wide.n_output_features_ == hash_buckets * n_hashed
         names = wide.get_feature_names_out()[-hash_buckets * len(crosses) :]
         for k, cross in enumerate(crosses):
             block = names[k * hash_buckets : (k + 1) * hash_buckets]
             assert block[0] == "&".join(cross) + "=<other>"
+            assert block[-1] == "&".join(cross) + f"=#{hash_buckets - 1}"
         Xt = wide.transform(X_new)
         assert Xt.shape[1] == wide.n_output_features_
         active_slots(Xt.toarray(), wide._offsets)
+
+
+def value_hash(value):
+    """The stable hash of a raw value (the oracles of test_vocabulary)."""
+    return string_hash(value) if isinstance(value, str) else number_hash(value)
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(data=frames(), hash_buckets=st.integers(2, 9))
+def test_hashed_codes_are_the_hash_of_the_raw_value(data, hash_buckets):
+    _, new_raw, X_fit, X_new = data
+    m = hash_buckets - 1
+    encoder = EmbeddingEncoder(
+        categorical=CATEGORICAL, continuous=[], hash_buckets=hash_buckets
+    ).fit(X_fit)
+    assert encoder.cardinalities_.tolist() == [hash_buckets] * len(CATEGORICAL)
+    codes = encoder.transform(X_new)
+    for j, column in enumerate(CATEGORICAL):
+        expected = [
+            0 if is_missing(v) else value_hash(v) % m + 1 for v in new_raw[column]
+        ]
+        np.testing.assert_array_equal(codes[:, j], expected, err_msg=column)
+
+    cross = ("s", "i", "c")
+    wide = CrossProductTransformer(
+        columns=CATEGORICAL,
+        crosses=[cross],
+        hash_buckets=hash_buckets,
+        n_bins=None,
+        sparse_output=False,
+    ).fit(X_fit)
+    slots = active_slots(wide.transform(X_new), wide._offsets)
+    np.testing.assert_array_equal(slots[:, :-1], codes)
+    expected = [
+        0
+        if any(map(is_missing, values))
+        else splitmix_chain(map(value_hash, values)) % m + 1
+        for values in zip(*(new_raw[c] for c in cross), strict=True)
+    ]
+    np.testing.assert_array_equal(slots[:, -1], expected)
 
 
 @settings(max_examples=60, **SETTINGS)

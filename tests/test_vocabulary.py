@@ -1,14 +1,24 @@
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sk_widedeep._vocabulary import (
     FACTORIZE_FROM,
+    HASH_KEY,
     OTHER,
     Buckets,
     Cross,
+    HashedColumn,
+    HashedCross,
     Vocabulary,
     count_threshold,
+    hash_canary,
+    hash_values,
 )
 
 
@@ -100,7 +110,7 @@ def test_buckets_without_finite_values_have_one_bucket():
 def test_cross_codes_observed_pairs_and_other_slot():
     a = np.array([1, 1, 2, 2, 0])
     b = np.array([1, 2, 1, 1, 1])
-    cross = Cross.fit([a, b], [3, 3], None, None, ["a", "b"])
+    cross = Cross.fit([a, b], [3, 3], None, ["a", "b"])
     assert cross.n_codes == 4  # other + (1,1), (1,2), (2,1)
     assert cross.encode([a, b]).tolist() == [1, 2, 3, 3, 0]
     # an unseen pair and a pair with an unknown component go to the other slot
@@ -112,49 +122,101 @@ def test_cross_codes_observed_pairs_and_other_slot():
 def test_cross_min_frequency_drops_rare_pairs():
     a = np.array([1, 1, 1, 2])
     b = np.array([1, 1, 1, 1])
-    cross = Cross.fit([a, b], [3, 2], 2, None, ["a", "b"])
+    cross = Cross.fit([a, b], [3, 2], 2, ["a", "b"])
     assert cross.n_codes == 2
     assert cross.encode([a, b]).tolist() == [1, 1, 1, 0]
 
 
-def test_cross_hashing_has_fixed_width_and_stable_codes():
-    rng = np.random.default_rng(0)
-    a = rng.integers(1, 1000, 5000)
-    b = rng.integers(1, 1000, 5000)
-    cross = Cross.fit([a, b], [1000, 1000], None, 64, ["a", "b"])
-    codes = cross.encode([a, b])
-    assert cross.n_codes == 64
-    assert codes.min() >= 1 and codes.max() <= 63
-    assert len(np.unique(codes)) == 63  # many pairs spread over every bucket
-    # The hash is fixed arithmetic: these codes are the same in every process
-    # and on every machine. A change here breaks every saved hashed model.
-    small = cross.encode([np.array([1, 2, 999, 0]), np.array([1, 1, 999, 5])])
-    assert small.tolist() == [17, 50, 17, 0]
-    keys = [0 * 999 + 0, 1 * 999 + 0, 998 * 999 + 998]
-    assert small[:3].tolist() == [splitmix64(k) % 63 + 1 for k in keys]
+MASK = 2**64 - 1
 
 
 def splitmix64(key):
     """The splitmix64 finalizer in plain Python integers: an independent oracle."""
-    mask = 2**64 - 1
-    x = (key + 0x9E3779B97F4A7C15) & mask
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & mask
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & mask
+    return _finalize((key + 0x9E3779B97F4A7C15) & MASK)
+
+
+def _finalize(x):
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
     return x ^ (x >> 31)
 
 
-def test_cross_hashing_is_independent_of_fit_data():
-    a, b = np.array([1, 2, 3]), np.array([3, 2, 1])
-    first = Cross.fit([a, b], [4, 4], None, 16, ["a", "b"])
-    second = Cross.fit([a[:1], b[:1]], [4, 4], None, 16, ["a", "b"])
-    assert first.encode([a, b]).tolist() == second.encode([a, b]).tolist()
+def siphash24(key: bytes, data: bytes) -> int:
+    """SipHash-2-4 (Aumasson and Bernstein, 2012) in plain Python: an oracle."""
+
+    def rotl(x, b):
+        return ((x << b) | (x >> (64 - b))) & MASK
+
+    k0, k1 = int.from_bytes(key[:8], "little"), int.from_bytes(key[8:], "little")
+    v = [
+        k0 ^ 0x736F6D6570736575,
+        k1 ^ 0x646F72616E646F6D,
+        k0 ^ 0x6C7967656E657261,
+        k1 ^ 0x7465646279746573,
+    ]
+
+    def rounds(n):
+        for _ in range(n):
+            v[0] = (v[0] + v[1]) & MASK
+            v[1] = rotl(v[1], 13) ^ v[0]
+            v[0] = rotl(v[0], 32)
+            v[2] = (v[2] + v[3]) & MASK
+            v[3] = rotl(v[3], 16) ^ v[2]
+            v[0] = (v[0] + v[3]) & MASK
+            v[3] = rotl(v[3], 21) ^ v[0]
+            v[2] = (v[2] + v[1]) & MASK
+            v[1] = rotl(v[1], 17) ^ v[2]
+            v[2] = rotl(v[2], 32)
+
+    tail = len(data) % 8
+    blocks = [data[i : i + 8] for i in range(0, len(data) - tail, 8)]
+    last = int.from_bytes(data[len(data) - tail :], "little") | (len(data) % 256) << 56
+    for m in [int.from_bytes(b, "little") for b in blocks] + [last]:
+        v[3] ^= m
+        rounds(2)
+        v[0] ^= m
+    v[2] ^= 0xFF
+    rounds(4)
+    return v[0] ^ v[1] ^ v[2] ^ v[3]
+
+
+def string_hash(value: str) -> int:
+    """What hash_values gives a string: SipHash-2-4, then pandas' finalizer."""
+    return _finalize(siphash24(HASH_KEY.encode(), value.encode("utf8")))
+
+
+FLOAT_TAG = 0x5851F42D4C957F2D
+
+
+def number_hash(value) -> int:
+    """What hash_values gives a number: by int64 value, else by float64 bits."""
+    if float(value).is_integer() and -(2**63) <= value < 2**63:
+        return splitmix64(int(value) & MASK)
+    bits = int(np.float64(value).view(np.uint64))
+    return splitmix64(bits ^ FLOAT_TAG)
+
+
+def splitmix_chain(hashes, seed=0x2545F4914F6CDD1D):
+    """The combination of a hashed cross: mix(... mix(seed ^ h1) ^ h2 ...)."""
+    combined = seed
+    for h in hashes:
+        combined = splitmix64(combined ^ h)
+    return combined
+
+
+def objects(*values):
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def test_cross_exact_mode_refuses_keys_beyond_int64():
     codes = [np.array([1])] * 4
     with pytest.raises(ValueError, match="Set hash_buckets"):
-        Cross.fit(codes, [2**20] * 4, None, None, ["a", "b", "c", "d"])
-    Cross.fit(codes, [2**20] * 4, None, 8, ["a", "b", "c", "d"])  # hashing is fine
+        Cross.fit(codes, [2**20] * 4, None, ["a", "b", "c", "d"])
+    # hashed, the same cross is fine: its key is a 64-bit hash, never a product
+    hashed = HashedCross(8).encode([np.array([2**64 - 1], np.uint64)] * 4, codes)
+    assert hashed.tolist() == [splitmix_chain([2**64 - 1] * 4) % 7 + 1]
 
 
 @pytest.mark.parametrize(
@@ -186,3 +248,229 @@ def test_vocabulary_numbers_by_binary_search():
     assert codes.tolist() == [3, 0, 0, 1, 0]
     nullable = pd.array([20, None, 40], dtype="Int64")
     assert vocabulary.encode(nullable).tolist() == [2, 0, 0]
+
+
+# the vocabulary-free mode: hashed columns and crosses
+
+
+def test_hashed_column_codes_match_an_independent_oracle():
+    strings = ["", "a", "user_123", "Zürich", "long string past two blocks", "7"]
+    numbers = [0, 7, -1, 2**62, 2.5, -0.125, 1e300, float("inf")]
+    values = objects(*strings, *numbers)
+    hashes, present = hash_values(values, "c")
+    expected = [string_hash(v) for v in strings] + [number_hash(v) for v in numbers]
+    assert hashes.tolist() == expected
+    assert present.all()
+    column = HashedColumn.fit(values, 1024, "c")
+    assert column.encode(values).tolist() == [h % 1023 + 1 for h in expected]
+    # Pinned: the same on every machine, in every process and pandas version
+    # (the canary guards the last). A change here breaks every hashed model.
+    assert HashedColumn(2**20).encode(objects("a", "user_123", 7, 2.5)).tolist() == [
+        896380,
+        914467,
+        270163,
+        435765,
+    ]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([7, 1, 0, 2**40]),
+        np.array([7, 1, 0, 2**40], dtype=np.uint64),
+        np.array([7.0, 1.0, -0.0, 2.0**40]),
+        objects(7, True, 0, 2**40),
+        objects(np.int8(7), np.bool_(True), 0.0, Decimal(2**40)),
+        pd.array([7, 1, 0, 2**40], dtype="Int64"),
+        pd.array([7, 1, 0, 2**40], dtype="int64[pyarrow]"),
+        pd.Categorical([7, 1, 0, 2**40]),
+    ],
+    ids=[
+        "int64",
+        "uint64",
+        "float64",
+        "object",
+        "numpy-scalars",
+        "Int64",
+        "pyarrow",
+        "category",
+    ],
+)
+def test_hashed_column_numbers_hash_by_value_whatever_the_dtype(values):
+    expected = [number_hash(v) for v in (7, 1, 0, 2**40)]
+    hashes, present = hash_values(values, "c")
+    assert hashes.tolist() == expected and present.all()
+
+
+def test_hashed_column_seven_and_the_string_seven_differ():
+    numbers, _ = hash_values(objects(7, 7.0, True, 1, 2**70, 2.0**70), "c")
+    strings, _ = hash_values(objects("7", "7.0", "True"), "c")
+    assert numbers[0] == numbers[1] and numbers[2] == numbers[3]
+    assert numbers[4] == numbers[5] == number_hash(2.0**70)  # beyond int64: float
+    assert len({*numbers.tolist(), *strings.tolist()}) == 6
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a: a,
+        lambda a: pd.array(a, dtype="str"),
+        lambda a: pd.array(a, dtype="string"),
+        lambda a: pd.Categorical(a),
+    ],
+    ids=["object", "str", "string", "category"],
+)
+def test_hashed_column_strings_same_codes_in_every_string_dtype(make):
+    rng = np.random.default_rng(0)
+    pool = np.array(["a", "b", "c", "d", None, "unseen"], dtype=object)
+    values = pool[rng.integers(0, len(pool), 3 * FACTORIZE_FROM)]
+    column = HashedColumn.fit(make(pool[:4]), 64, "c")
+    codes = column.encode(make(values))
+    expected = [0 if v is None else string_hash(v) % 63 + 1 for v in values]
+    assert codes.tolist() == expected
+    few = np.concatenate([column.encode(make(c)) for c in np.array_split(values, 30)])
+    np.testing.assert_array_equal(few, codes)
+
+
+def test_hashed_column_missing_values_get_zero_and_others_a_code_in_range():
+    column = HashedColumn.fit(objects("a", "b"), 16, "c")
+    assert column.n_codes == 16
+    assert column.labels == [OTHER, *(f"#{k}" for k in range(1, 16))]
+    missing = objects(None, np.nan, pd.NA, pd.NaT)
+    assert column.encode(missing).tolist() == [0, 0, 0, 0]
+    unseen = objects(*(f"new_{i}" for i in range(1000)))
+    codes = column.encode(unseen)
+    assert codes.min() >= 1 and codes.max() <= 15
+    assert len(np.unique(codes)) == 15  # many values spread over every slot
+    floats = HashedColumn.fit(np.array([1.0]), 16, "c")
+    assert floats.encode(np.array([np.nan, 1.0, 5.5])).tolist()[0] == 0
+
+
+def test_hashed_column_learns_only_the_kind():
+    small = HashedColumn.fit(objects("a"), 64, "c")
+    large = HashedColumn.fit(objects(*(f"v{i}" for i in range(10_000))), 64, "c")
+    assert vars(small) == vars(large)
+    assert sorted(vars(small)) == [
+        "canary",
+        "column",
+        "hash_buckets",
+        "kind",
+        "pandas_version",
+    ]
+
+
+@pytest.mark.parametrize(
+    "fit, now, message",
+    [
+        (objects("a", "b"), np.array([1, 2]), "held strings in fit but holds numbers"),
+        (np.array([1, 2]), objects("1", "2"), "held numbers in fit but holds strings"),
+        (np.array([1, 2]), pd.Categorical(["x"]), "holds strings now"),
+    ],
+)
+def test_hashed_column_refuses_a_change_of_kind(fit, now, message):
+    column = HashedColumn.fit(fit, 16, "city")
+    with pytest.raises(ValueError, match=message) as error:
+        column.encode(now)
+    assert "Column 'city'" in str(error.value)
+    assert "Convert it to the type it had in fit" in str(error.value)
+
+
+def test_hashed_column_refuses_a_hash_that_changed_since_fit():
+    column = HashedColumn.fit(objects("a"), 16, "city")
+    assert column.canary == hash_canary()
+    column.canary ^= 1  # as if fitted with a pandas that hashed otherwise
+    column.pandas_version = "9.0"
+    with pytest.raises(ValueError, match=r"differs from this process's \(pandas 9\.0"):
+        column.encode(objects("a"))
+
+
+def test_hashed_column_rejects_values_it_cannot_hash_naming_the_column():
+    column = HashedColumn.fit(objects("a"), 16, "city")
+    with pytest.raises(
+        TypeError, match=r"Column 'city' holds values of type \['dict'\]"
+    ):
+        column.encode(objects("a", {"k": 1}))
+    with pytest.raises(TypeError, match=r"Column 'city' .*\['bytes', 'complex'\]"):
+        column.encode(objects("a", b"b", 1j))
+
+
+SUBPROCESS = """
+import numpy as np
+from sk_widedeep._vocabulary import HashedColumn, hash_canary
+values = np.empty(6, dtype=object)
+values[:] = ["a", "user_123", "Zürich", 7, 2.5, None]
+print(HashedColumn(2**20).encode(values).tolist())
+print(hash_canary())
+print(hash("user_123"))
+"""
+
+
+def test_hashed_codes_are_the_same_in_another_process():
+    here = HashedColumn(2**20).encode(objects("a", "user_123", "Zürich", 7, 2.5, None))
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    out = subprocess.run(
+        [sys.executable, "-c", SUBPROCESS],
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    codes, canary, python_hash = out.splitlines()
+    assert int(python_hash) != hash("user_123")  # Python's salted hash differs
+    assert codes == str(here.tolist())  # ours does not
+    assert int(canary) == hash_canary()
+
+
+def colliding_share(codes):
+    """Share of the values whose slot holds another value too."""
+    counts = np.bincount(codes)
+    return (counts[codes] > 1).mean()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        objects(*(f"user_{i}" for i in range(10_000))),
+        np.arange(10_000),
+        np.arange(10_000) * 7919 + 13,
+        np.arange(10_000) / 7 + 0.5,
+    ],
+    ids=["strings", "consecutive-ints", "spaced-ints", "floats"],
+)
+def test_hashed_collision_rate_is_the_theoretical_one(values):
+    # n distinct values into m = k - 1 slots: a value shares its slot with
+    # another with probability 1 - (1 - 1/m) ** (n - 1) = 0.4568 here.
+    n, k = len(values), 2**14 + 1
+    theory = 1 - (1 - 1 / (k - 1)) ** (n - 1)
+    measured = colliding_share(HashedColumn.fit(values, k, "c").encode(values))
+    assert abs(measured / theory - 1) < 0.05, (measured, theory)
+
+
+def test_hashed_cross_chains_the_value_hashes():
+    a = objects("x", "y", "x", None, "y")
+    b = np.array([1, 1, 2, 2, 3])
+    (ha, pa), (hb, _) = hash_values(a, "a"), hash_values(b, "b")
+    codes_a = np.where(pa, 1, 0)
+    cross = HashedCross(64)
+    codes = cross.encode([ha, hb], [codes_a, np.ones(5, np.int64)])
+    expected = [
+        splitmix_chain([string_hash(x), number_hash(y)]) % 63 + 1
+        for x, y in zip(a[[0, 1, 2, 4]], b[[0, 1, 2, 4]], strict=True)
+    ]
+    assert codes.tolist() == [*expected[:3], 0, expected[3]]  # missing: slot 0
+    assert cross.n_codes == 64
+    assert cross.labels(["a", "b"])[:2] == ["a&b=<other>", "a&b=#1"]
+    # the order of the columns matters: (x, 1) and (1, x) are different pairs
+    reverse = cross.encode([hb, ha], [np.ones(5, np.int64), codes_a])
+    assert reverse[0] != codes[0] or reverse[1] != codes[1]
+
+
+def test_hashed_cross_adds_no_collisions_of_the_columns_own():
+    # 300 distinct pairs of values that all share one slot in a 2-slot column
+    a = np.repeat(np.arange(20), 15)
+    b = np.tile(np.arange(15), 20)
+    (ha, _), (hb, _) = hash_values(a, "a"), hash_values(b, "b")
+    ones = np.ones(len(a), np.int64)
+    assert HashedColumn(2).encode(a).tolist() == ones.tolist()
+    codes = HashedCross(2**32).encode([ha, hb], [ones, ones])
+    assert len(np.unique(codes)) == 300
