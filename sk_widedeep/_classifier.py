@@ -703,7 +703,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         return self._inputs(X, fit=True, fit_wide=fit_wide, fit_deep=fit_deep)
 
     def _part(self, transformer, X, name):
-        """The fitted transformer of a part, and whether it still needs fitting."""
+        """Return the fitted transformer of a part, and whether it needs fitting."""
         if transformer is None:
             return None, False
         if not isinstance(transformer, FrozenEstimator):
