@@ -150,8 +150,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         same model, trained as one process would on the union of the ranks'
         batches (``batch_size`` rows per rank and step). ``wide`` and ``deep``
         must be fitted beforehand, the same on every rank, and wrapped in
-        :class:`~sklearn.frozen.FrozenEstimator`. See the user guide's page
-        on scale.
+        :class:`~sklearn.frozen.FrozenEstimator`. See :ref:`data-parallel`.
 
     Attributes
     ----------

@@ -21,6 +21,7 @@ Run from the repository root (needs the ``dask`` extra)::
 """
 
 import argparse
+import os
 import time
 
 import joblib
@@ -55,6 +56,7 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--serial-threads", type=int, default=1)
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()[0]
     X, y = make_app_installs(n_samples=args.n_samples, random_state=0)
     warm_up = lambda: search(X.head(500), y.head(500), 1)  # imports, first fits
 
@@ -87,7 +89,8 @@ def main(argv=None):
     print(
         f"GridSearchCV, {len(reference.cv_results_['params'])} candidates x 2 folds, "
         f"{args.n_samples:,} rows, {args.epochs} epochs "
-        f"(cluster start {cluster_start:.1f} s, not included)"
+        f"(cluster start {cluster_start:.1f} s, not included); {os.cpu_count()} "
+        f"cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     print("| run | wall (s) | serial / run | max abs diff of mean_test_score |")
     print("|---|---|---|---|")
