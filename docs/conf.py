@@ -103,12 +103,14 @@ EXTERNAL_OBJECTS = {
             "pandas.read_csv": "reference/api/$.html#$",
             "pandas.read_parquet": "reference/api/$.html#$",
             "pandas.api.types.infer_dtype": "reference/api/$.html#$",
+            "pandas.util.hash_array": "reference/api/$.html#$",
         },
     }),
     "sklearn": ("https://scikit-learn.org/stable/", {
         "py:class": dict.fromkeys(
             [
                 "sklearn.compose.ColumnTransformer",
+                "sklearn.frozen.FrozenEstimator",
                 "sklearn.impute.SimpleImputer",
                 "sklearn.linear_model.LogisticRegression",
                 "sklearn.metrics.RocCurveDisplay",
@@ -122,6 +124,7 @@ EXTERNAL_OBJECTS = {
         "py:function": dict.fromkeys(
             [
                 "sklearn.model_selection.train_test_split",
+                "sklearn.model_selection.cross_validate",
                 "sklearn.pipeline.make_pipeline",
                 "sklearn.metrics.roc_auc_score",
                 "sklearn.metrics.log_loss",
@@ -130,7 +133,10 @@ EXTERNAL_OBJECTS = {
         ),
     }),
     "torch": ("https://docs.pytorch.org/docs/stable/", {
-        "py:module": {"torch.optim": "optim.html#module-torch.optim"},
+        "py:module": {
+            "torch.optim": "optim.html#module-torch.optim",
+            "torch.distributed": "distributed.html#module-torch.distributed",
+        },
         "py:class": {
             "torch.optim.Optimizer": "optim.html#$",
             "torch.nn.Module": "generated/$.html#$",
