@@ -109,7 +109,12 @@ def _read(path, text=(), verbatim=()):
             frame = pd.read_parquet(path, engine=_pyarrow())
         else:
             dtype = dict.fromkeys([*text, *verbatim], "str")
-            frame = pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", dtype=dtype)
+            frame = pd.read_csv(
+                path,
+                sep="\t" if fmt == "tsv" else ",",
+                dtype=dtype,
+                float_precision="round_trip",  # the numbers as written, exactly
+            )
     except ValueError as exc:  # pandas' and pyarrow's parse errors among them
         raise ValueError(f"cannot read {str(path)!r}: {exc}") from exc
     numeric = [c for c in text if c in frame and frame[c].dtype.kind in "iuf"]

@@ -223,7 +223,13 @@ def test_cross_exact_mode_refuses_keys_beyond_int64():
     "make",
     [
         lambda a: a,
-        lambda a: pd.array(a, dtype="str"),
+        pytest.param(
+            lambda a: pd.array(a, dtype="str"),
+            marks=pytest.mark.skipif(
+                pd.__version__ < "3",
+                reason="before pandas 3, dtype='str' turns None into the string 'None'",
+            ),
+        ),
         lambda a: pd.array(a, dtype="string"),
     ],
     ids=["object", "str", "string"],
@@ -314,7 +320,13 @@ def test_hashed_column_seven_and_the_string_seven_differ():
     "make",
     [
         lambda a: a,
-        lambda a: pd.array(a, dtype="str"),
+        pytest.param(
+            lambda a: pd.array(a, dtype="str"),
+            marks=pytest.mark.skipif(
+                pd.__version__ < "3",
+                reason="before pandas 3, dtype='str' turns None into the string 'None'",
+            ),
+        ),
         lambda a: pd.array(a, dtype="string"),
         lambda a: pd.Categorical(a),
     ],
