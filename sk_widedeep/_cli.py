@@ -22,6 +22,12 @@ PROG = "sk-widedeep"
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
 COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
 ERRORS = (ValueError, TypeError, KeyError, OSError, ImportError)  # no traceback
+# Read CSV numbers exactly as written: pandas 3 does by default (and deprecates
+# the option); pandas 2's default parser may be off in the last digit, which
+# can move a value across a bucket edge.
+EXACT_FLOATS = (
+    {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+)
 DEFAULTS = WideDeepClassifier().get_params()
 ESTIMATOR_OPTIONS = ["hidden_units", "max_epochs", "batch_size", "early_stopping"]
 ESTIMATOR_OPTIONS += ["random_state", "device", "verbose"]
@@ -110,10 +116,7 @@ def _read(path, text=(), verbatim=()):
         else:
             dtype = dict.fromkeys([*text, *verbatim], "str")
             frame = pd.read_csv(
-                path,
-                sep="\t" if fmt == "tsv" else ",",
-                dtype=dtype,
-                float_precision="round_trip",  # the numbers as written, exactly
+                path, sep="\t" if fmt == "tsv" else ",", dtype=dtype, **EXACT_FLOATS
             )
     except ValueError as exc:  # pandas' and pyarrow's parse errors among them
         raise ValueError(f"cannot read {str(path)!r}: {exc}") from exc
