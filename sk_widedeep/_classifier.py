@@ -527,17 +527,21 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             )
         return tuple(int(u) for u in hidden_units)
 
+    def _check_known_labels(self, labels):
+        """Refuse labels that are not in ``classes_``."""
+        unknown = np.setdiff1d(labels, self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y holds labels {unknown.tolist()} that are not in classes_ "
+                f"{self.classes_.tolist()}; pass every class in the first "
+                "partial_fit call."
+            )
+
     def _check_targets(self, X, y, sample_weight, *, encode_only):
         """Labels as int64 codes (fitting classes_ unless encode_only)."""
         y = self._check_labels(X, y)
         if encode_only:
-            unknown = np.setdiff1d(y, self.classes_)
-            if unknown.size:
-                raise ValueError(
-                    f"y holds labels {unknown.tolist()} that are not in classes_ "
-                    f"{self.classes_.tolist()}; pass every class in the first "
-                    "partial_fit call."
-                )
+            self._check_known_labels(y)
         else:
             self._label_encoder = LabelEncoder().fit(y)
             self.classes_ = self._label_encoder.classes_
@@ -638,13 +642,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         n_classes = len(self.classes_)
         total_counts, total_sums = np.zeros(n_classes), np.zeros(n_classes)
         for shard_values, shard_counts, shard_sums, _, _ in shards:
-            unknown = np.setdiff1d(shard_values, self.classes_)
-            if unknown.size:
-                raise ValueError(
-                    f"y holds labels {unknown.tolist()} that are not in classes_ "
-                    f"{self.classes_.tolist()}; pass every class in the first "
-                    "partial_fit call."
-                )
+            self._check_known_labels(shard_values)
             where = self._label_encoder.transform(shard_values)
             total_counts[where] += shard_counts
             total_sums[where] += shard_sums

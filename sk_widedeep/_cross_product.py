@@ -21,6 +21,7 @@ from ._vocabulary import (
     HashedColumn,
     HashedCross,
     Vocabulary,
+    check_hashing,
     feature_name,
 )
 
@@ -235,13 +236,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
 
         ``columns`` may hold the columns of X already taken out.
         """
-        if self.hash_buckets is not None and self.min_frequency is not None:
-            raise ValueError(
-                f"min_frequency={self.min_frequency!r} drops values seen rarely in "
-                f"fit, but hash_buckets={self.hash_buckets!r} keeps no counts of "
-                "values to drop them by. Set min_frequency=None to hash every "
-                "value, or hash_buckets=None to keep vocabularies."
-            )
+        check_hashing(self.min_frequency, self.hash_buckets)
         X = check_input(self, X, reset=True)
         labels = column_labels(X)
         columns = Columns(X) if columns is None else columns

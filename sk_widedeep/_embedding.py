@@ -9,7 +9,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._columns import Columns, check_input, column_labels, is_numeric, resolve_columns
 from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
-from ._vocabulary import HashedColumn, NumberCodes, Vocabulary, count_threshold
+from ._vocabulary import (
+    HashedColumn,
+    NumberCodes,
+    Vocabulary,
+    check_hashing,
+    count_threshold,
+)
 
 MAX_AUTO_EMBEDDING_DIM = 32
 """The paper's embedding size, the ceiling of ``embedding_dim="auto"``."""
@@ -355,13 +361,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
 
         ``columns`` may hold the columns of X already taken out.
         """
-        if self.hash_buckets is not None and self.min_frequency is not None:
-            raise ValueError(
-                f"min_frequency={self.min_frequency!r} drops values seen rarely in "
-                f"fit, but hash_buckets={self.hash_buckets!r} keeps no counts of "
-                "values to drop them by. Set min_frequency=None to hash every "
-                "value, or hash_buckets=None to keep vocabularies."
-            )
+        check_hashing(self.min_frequency, self.hash_buckets)
         X = check_input(self, X, reset=True)
         labels = column_labels(X)
         columns = Columns(X) if columns is None else columns

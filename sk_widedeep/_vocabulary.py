@@ -795,3 +795,14 @@ class HashedCross:
         """
         present = np.logical_and.reduce([codes > 0 for codes in component_codes])
         return _hashed_codes(combine_hashes(component_hashes), present, self.n_codes)
+
+
+def check_hashing(min_frequency, hash_buckets) -> None:
+    """Refuse ``min_frequency`` with ``hash_buckets``: hashing keeps no counts."""
+    if hash_buckets is not None and min_frequency is not None:
+        raise ValueError(
+            f"min_frequency={min_frequency!r} drops values seen rarely in "
+            f"fit, but hash_buckets={hash_buckets!r} keeps no counts of "
+            "values to drop them by. Set min_frequency=None to hash every "
+            "value, or hash_buckets=None to keep vocabularies."
+        )

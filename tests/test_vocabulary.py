@@ -219,21 +219,22 @@ def test_cross_exact_mode_refuses_keys_beyond_int64():
     assert hashed.tolist() == [splitmix_chain([2**64 - 1] * 4) % 7 + 1]
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda a: a,
-        pytest.param(
-            lambda a: pd.array(a, dtype="str"),
-            marks=pytest.mark.skipif(
-                pd.__version__ < "3",
-                reason="before pandas 3, dtype='str' turns None into the string 'None'",
-            ),
+# Arrays of strings with missing values, in each dtype pandas offers for them.
+STRING_ARRAYS = [
+    pytest.param(lambda a: a, id="object"),
+    pytest.param(
+        lambda a: pd.array(a, dtype="str"),
+        marks=pytest.mark.skipif(
+            pd.__version__ < "3",
+            reason="before pandas 3, dtype='str' turns None into the string 'None'",
         ),
-        lambda a: pd.array(a, dtype="string"),
-    ],
-    ids=["object", "str", "string"],
-)
+        id="str",
+    ),
+    pytest.param(lambda a: pd.array(a, dtype="string"), id="string"),
+]
+
+
+@pytest.mark.parametrize("make", STRING_ARRAYS)
 def test_vocabulary_many_rows_same_codes_as_few(make):
     rng = np.random.default_rng(0)
     pool = np.array(["a", "b", "c", "d", None, "unseen"], dtype=object)
@@ -317,20 +318,7 @@ def test_hashed_column_seven_and_the_string_seven_differ():
 
 
 @pytest.mark.parametrize(
-    "make",
-    [
-        lambda a: a,
-        pytest.param(
-            lambda a: pd.array(a, dtype="str"),
-            marks=pytest.mark.skipif(
-                pd.__version__ < "3",
-                reason="before pandas 3, dtype='str' turns None into the string 'None'",
-            ),
-        ),
-        lambda a: pd.array(a, dtype="string"),
-        lambda a: pd.Categorical(a),
-    ],
-    ids=["object", "str", "string", "category"],
+    "make", [*STRING_ARRAYS, pytest.param(lambda a: pd.Categorical(a), id="category")]
 )
 def test_hashed_column_strings_same_codes_in_every_string_dtype(make):
     rng = np.random.default_rng(0)
