@@ -1,8 +1,54 @@
-"""FTRL-Proximal, the paper's optimizer for the wide part (torch has none)."""
+"""Optimizers: FTRL-Proximal for the wide part, torch's without ``torch._dynamo``.
+
+FTRL-Proximal is the paper's choice for the wide part (torch has none); the
+others are torch's own, stepping without importing ``torch._dynamo``.
+"""
 
 from __future__ import annotations
 
 import torch
+
+from ._compat import defer_dynamo_import, plain_step
+
+defer_dynamo_import()
+
+
+class Adam(torch.optim.Adam):
+    """:class:`torch.optim.Adam`, stepping without importing ``torch._dynamo``.
+
+    The same arithmetic as torch's (its own step function is called); only
+    the decorator that imports ``torch._dynamo`` (about 1.3 s at the first
+    fit of a process) is left out. See :func:`._compat.plain_step`.
+    """
+
+    _step = staticmethod(plain_step(torch.optim.Adam))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        """Take one optimization step."""
+        return self._step(self, closure)
+
+
+class Adagrad(torch.optim.Adagrad):
+    """:class:`torch.optim.Adagrad`, stepping without importing ``torch._dynamo``."""
+
+    _step = staticmethod(plain_step(torch.optim.Adagrad))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        """Take one optimization step."""
+        return self._step(self, closure)
+
+
+class SGD(torch.optim.SGD):
+    """:class:`torch.optim.SGD`, stepping without importing ``torch._dynamo``."""
+
+    _step = staticmethod(plain_step(torch.optim.SGD))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        """Take one optimization step."""
+        return self._step(self, closure)
 
 
 class FTRL(torch.optim.Optimizer):

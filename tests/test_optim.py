@@ -1,10 +1,12 @@
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 
-from sk_widedeep._optim import FTRL
+from sk_widedeep._optim import FTRL, SGD, Adagrad, Adam
 
 
 def ftrl_reference(gradients, alpha, beta, l1, l2):
@@ -104,3 +106,43 @@ def test_ftrl_learns_a_logistic_regression():
 def test_ftrl_refuses_bad_hyperparameters():
     with pytest.raises(ValueError, match="FTRL needs lr > 0"):
         FTRL([torch.nn.Parameter(torch.zeros(1))], lr=0.0)
+
+
+@pytest.mark.parametrize(
+    "ours, theirs, kwargs",
+    [
+        (Adam, torch.optim.Adam, {"fused": True, "weight_decay": 1e-3}),
+        (Adagrad, torch.optim.Adagrad, {"weight_decay": 1e-3}),
+        (SGD, torch.optim.SGD, {"lr": 0.1, "weight_decay": 1e-3}),
+    ],
+)
+def test_plain_step_optimizers_equal_torch(ours, theirs, kwargs):
+    weights = []
+    for kind in (ours, theirs):
+        torch.manual_seed(0)
+        layer = torch.nn.Linear(5, 3)
+        optimizer = kind(layer.parameters(), **kwargs)
+        for step in range(5):
+            torch.manual_seed(step)
+            optimizer.zero_grad()
+            layer(torch.randn(8, 5)).square().sum().backward()
+            optimizer.step()
+        weights.append(layer.weight.detach().clone())
+    assert torch.equal(weights[0], weights[1])
+
+
+def test_fit_does_not_import_dynamo():
+    # torch._dynamo costs about 1.3 s at the first fit of every process
+    code = (
+        "import sys\n"
+        "from sk_widedeep import WideDeepClassifier\n"
+        "from sk_widedeep.datasets import make_app_installs\n"
+        "X, y = make_app_installs(n_samples=300, random_state=0)\n"
+        "clf = WideDeepClassifier(max_epochs=1, random_state=0).fit(X, y)\n"
+        "clf.predict_proba(X)\n"
+        "print('torch._dynamo' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
