@@ -42,6 +42,9 @@ from ._net import (
 )
 from ._vocabulary import HashedColumn
 
+EARLY_STOPPING_MIN_ROWS = 10_000
+"""``early_stopping="auto"`` is on above this many rows (HistGradientBoosting's)."""
+
 
 class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     r"""Wide & Deep classifier: a linear model and a neural network, trained jointly.
@@ -109,15 +112,21 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     batch_size : int, default=256
         Rows per mini-batch.
     max_epochs : int, default=8
-        Number of passes over the training data (at most, with early
-        stopping).
-    early_stopping : bool, default=False
+        Number of passes over the training data; with early stopping, the
+        most there can be.
+    early_stopping : "auto" or bool, default="auto"
         Hold out ``validation_fraction`` of the rows (stratified), stop when
-        the validation loss has not improved for ``n_iter_no_change`` epochs,
-        and restore the weights of the best epoch. When False, every row is
-        used for training.
+        the validation log loss has not improved for ``n_iter_no_change``
+        epochs, and restore the weights of the best epoch. ``"auto"`` turns
+        it on when :meth:`fit` gets more than 10,000 rows, as
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` does, and
+        off for :meth:`partial_fit`. When off, every row is used for
+        training, for exactly ``max_epochs`` epochs.
+
+        .. versionchanged:: 0.2
+           The default changed from False to "auto".
     validation_fraction : float, default=0.1
-        Share of the rows held out when ``early_stopping=True``.
+        Share of the rows held out when early stopping is on.
     n_iter_no_change : int, default=3
         Epochs without improvement of the validation loss before stopping.
     device : str, default="auto"
@@ -171,7 +180,10 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     loss_curve_ : list of float
         Training loss of each epoch.
     validation_loss_curve_ : list of float or None
-        Validation loss of each epoch when ``early_stopping=True``.
+        Validation loss of each epoch when early stopping was on.
+    do_early_stopping_ : bool
+        Whether the last :meth:`fit` used early stopping (``"auto"``
+        resolved).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -228,7 +240,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "device": [str],
@@ -256,7 +268,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         class_weight=None,
         batch_size=256,
         max_epochs=8,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=3,
         device="auto",
@@ -309,7 +321,14 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         self : object
             Fitted classifier.
         """
-        return self._fit_new(X, y, sample_weight, classes=None, epochs=self.max_epochs)
+        return self._fit_new(
+            X,
+            y,
+            sample_weight,
+            classes=None,
+            epochs=self.max_epochs,
+            early_stopping=self.early_stopping,
+        )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -335,10 +354,10 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The classifier, trained one more epoch.
         """
-        if self.early_stopping:
+        if self.early_stopping is True:
             raise ValueError(
                 "partial_fit does not hold out validation rows: set "
-                "early_stopping=False, or use fit."
+                "early_stopping=False (or 'auto', off for partial_fit), or use fit."
             )
         if isinstance(self.class_weight, str):
             raise ValueError(
@@ -351,7 +370,9 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                     "classes must be passed on the first call to partial_fit: every "
                     "class the model will see, e.g. classes=np.unique(y_all)."
                 )
-            return self._fit_new(X, y, sample_weight, classes=classes, epochs=1)
+            return self._fit_new(
+                X, y, sample_weight, classes=classes, epochs=1, early_stopping=False
+            )
         if self.data_parallel:
             X, y_codes, weight, inputs = self._shard_inputs(
                 X, y, sample_weight, classes=None, first=False
@@ -364,19 +385,26 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             self._train(self.net_, inputs, y_codes, weight, epochs=1)
         return self
 
-    def _fit_new(self, X, y, sample_weight, *, classes, epochs):
+    def _fit_new(self, X, y, sample_weight, *, classes, epochs, early_stopping):
         """Fit anew; on any error, the estimator is left as it was before."""
         before = self.__dict__.copy()
         try:
             return self._fit_new_unguarded(
-                X, y, sample_weight, classes=classes, epochs=epochs
+                X,
+                y,
+                sample_weight,
+                classes=classes,
+                epochs=epochs,
+                early_stopping=early_stopping,
             )
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(before)
             raise
 
-    def _fit_new_unguarded(self, X, y, sample_weight, *, classes, epochs):
+    def _fit_new_unguarded(
+        self, X, y, sample_weight, *, classes, epochs, early_stopping
+    ):
         previous = None
         if self.warm_start and hasattr(self, "net_"):
             previous = (self.wide_, self.deep_, self.net_.module_, self.classes_)
@@ -404,8 +432,13 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         self._seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         if self.data_parallel:  # one seed, rank 0's, even for random_state=None
             self._seed = broadcast_object(self._seed)
+        if early_stopping == "auto":
+            early_stopping = len(y_codes) > EARLY_STOPPING_MIN_ROWS
+            if self.data_parallel:  # rank 0's rows decide, for every rank
+                early_stopping = broadcast_object(early_stopping)
+        self.do_early_stopping_ = early_stopping
         valid_data = None
-        if self.early_stopping:
+        if early_stopping:
             split = lambda: self._validation_split(y_codes)
             rows, valid_rows = on_every_rank(split) if self.data_parallel else split()
             valid_data = self._dataset(inputs, y_codes, weight, valid_rows)
@@ -482,6 +515,11 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                             _code_labels(self.deep_._coders[j]),
                         ),
                     )
+        periodic_columns = None
+        if _periodic(self.deep_) and _periodic(old_deep):
+            periodic_columns = _matches(
+                old_deep.continuous_columns_, self.deep_.continuous_columns_
+            )
         input_columns = None
         if self.deep_ is not None and old_deep is not None:
             input_columns = _matches(
@@ -494,6 +532,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                 wide_rows=wide_rows,
                 embedding_rows=embedding_rows,
                 input_columns=input_columns,
+                periodic_columns=periodic_columns,
             )
         except ValueError as exc:
             raise ValueError(
@@ -512,7 +551,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             )
         except ValueError as exc:
             raise ValueError(
-                f"early_stopping=True holds out validation_fraction="
+                f"early_stopping={self.early_stopping!r} holds out validation_fraction="
                 f"{self.validation_fraction} of the rows, stratified by class, but "
                 f"that split is impossible here: {exc} Give more rows per class, a "
                 "larger validation_fraction, or set early_stopping=False."
@@ -767,6 +806,9 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             cardinalities = tuple(self.deep_.cardinalities_.tolist())
             embedding_dims = tuple(self.deep_.embedding_dims_.tolist())
         n_continuous = inputs["continuous"].shape[1] if "continuous" in inputs else 0
+        n_periodic = 0
+        if _periodic(self.deep_):
+            n_periodic = len(self.deep_.continuous_columns_)
         return {
             "n_wide": self._n_wide,
             "cardinalities": cardinalities,
@@ -774,6 +816,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             "n_continuous": n_continuous,
             "hidden_units": hidden_units,
             "dropout": self.dropout,
+            "n_periodic": n_periodic,
         }
 
     def _dataset(self, inputs, y_codes, weight, rows=slice(None)):
@@ -823,7 +866,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_ = len(history)
         self.loss_curve_ = [float(v) for v in history[:, "train_loss"]]
         self.validation_loss_curve_ = None
-        if self.early_stopping:
+        if self.do_early_stopping_:
             self.validation_loss_curve_ = [float(v) for v in history[:, "valid_loss"]]
 
     def _logits(self, X):
@@ -1043,7 +1086,20 @@ def _deep_input_names(deep, module):
     names = [
         f"{embedded[j]}[{k}]" for j in module.embedding_order for k in range(dims[j])
     ]
-    return np.asarray(names + list(_names(deep)[len(embedded) :]), dtype=object)
+    continuous = list(_names(deep)[len(embedded) :])
+    if module.periodic is not None:  # each number enters as PERIODIC_DIM inputs
+        periodic, continuous = (
+            continuous[: module.n_periodic],
+            continuous[module.n_periodic :],
+        )
+        dim = module.periodic.bias.shape[1]
+        names += [f"{name}<periodic>[{k}]" for name in periodic for k in range(dim)]
+    return np.asarray(names + continuous, dtype=object)
+
+
+def _periodic(deep):
+    """Whether the deep transformer asks for periodic embeddings of its numbers."""
+    return isinstance(deep, EmbeddingEncoder) and deep.continuous_encoding == "periodic"
 
 
 def _matches(old, new):

@@ -45,17 +45,26 @@ class _ContinuousScaler:
     training range, infinities included, map to the ends of [0, 1].
     """
 
-    def __init__(self, scaling, fill_value, reference, levels, mean, scale):
+    def __init__(self, scaling, fill_value, reference, levels, mean, scale, edges=None):
         self.scaling = scaling
         self.fill_value = fill_value
         self.reference = reference
         self.levels = levels
         self.mean = mean
         self.scale = scale
+        self.edges = edges
+
+    @property
+    def width(self):
+        """Number of inputs the column becomes."""
+        return 1 if self.edges is None else len(self.edges) - 1
 
     @classmethod
-    def fit(cls, values, scaling, n_quantiles, label):
+    def fit(cls, values, scaling, n_quantiles, label, n_pieces=None):
         finite = values[np.isfinite(values)]
+        if n_pieces is not None:
+            fill_value = float(np.median(finite)) if finite.size else 0.0
+            return cls(None, fill_value, None, None, 0.0, 1.0, _edges(finite, n_pieces))
         if scaling != "quantile":
             _check_no_infinity(values, label, scaling)
         fill_value = float(np.median(finite)) if finite.size else 0.0
@@ -83,6 +92,9 @@ class _ContinuousScaler:
 
     def transform(self, values, label):
         values = np.where(np.isnan(values), self.fill_value, values)
+        if self.edges is not None:  # piecewise linear, (n_rows, width)
+            low, width = self.edges[:-1], np.diff(self.edges)
+            return np.clip((values[:, None] - low) / width, 0.0, 1.0)
         if self.scaling == "quantile":
             # np.interp would give values beyond the training range the level
             # of the range's end, which is mid-step when the end is repeated
@@ -92,6 +104,16 @@ class _ContinuousScaler:
             return scaled
         _check_no_infinity(values, label, self.scaling)
         return np.clip((values - self.mean) / self.scale, -MAX_INPUT, MAX_INPUT)
+
+
+def _edges(finite, n_pieces):
+    """Bucket edges at the quantiles of the finite values: at least one bucket."""
+    if finite.size == 0:
+        return np.array([0.0, 1.0])
+    edges = np.unique(np.quantile(finite, np.linspace(0.0, 1.0, n_pieces + 1)))
+    if edges.size == 1:  # a single value: one bucket starting at it
+        edges = np.array([edges[0], edges[0] + 1.0])
+    return edges
 
 
 def _stack(codes, continuous):
@@ -175,7 +197,22 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         How often a number must occur in fit to get a code of its own: an int
         is a count, a float in (0, 1) a fraction of the rows.
     n_bins : int, default=32
-        Number of quantile buckets for the other numbers.
+        Number of quantile buckets of a continuous column: for the numbers
+        without a code of their own, and the pieces of
+        ``continuous_encoding="piecewise_linear"``.
+    continuous_encoding : {"scaled", "piecewise_linear", "periodic"}, \
+            default="scaled"
+        How each continuous column enters the network besides its code.
+        ``"scaled"`` gives one input, the value after ``scaling``.
+        ``"piecewise_linear"`` gives one input per quantile bucket (at most
+        ``n_bins``): 1 for the buckets below the value, the value's position
+        within its own bucket, 0 above, so the first layer can weight every
+        range of the number differently (``scaling`` is then unused).
+        ``"periodic"`` gives the scaled value and asks
+        :class:`WideDeepClassifier` to embed it through learned sines and
+        cosines. Both are from Gorishniy et al. [2]_; see the Notes.
+
+        .. versionadded:: 0.2
 
     Attributes
     ----------
@@ -202,6 +239,9 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
     indicator_columns_ : list of str
         Continuous columns that had missing values in fit; each gets a 0/1
         column ``<name>_missing`` at the end of the output.
+    bin_edges_ : list of ndarray or None
+        Edges of the buckets of each continuous column's piecewise-linear
+        encoding; None unless ``continuous_encoding="piecewise_linear"``.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -225,10 +265,29 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
     :math:`x`'s quantile divided by ``n_q - 1``; the interpolated CDF has the
     same range and ordering but does not lose resolution within a quantile.
 
+    With ``continuous_encoding="piecewise_linear"`` and bucket edges
+    :math:`b_0 < b_1 < \dots < b_T` (training quantiles), input :math:`t` of
+    a value :math:`x` is
+
+    .. math::
+
+        e_t(x) = \min\left(1, \max\left(0,
+        \frac{x - b_{t-1}}{b_t - b_{t-1}}\right)\right),
+        \quad t = 1, \dots, T,
+
+    so values beyond the training range map to the ends. With
+    ``"periodic"``, the network maps a scaled value :math:`x` to
+    :math:`\mathrm{ReLU}(W [\sin(2 \pi c x), \cos(2 \pi c x)])` with
+    learned frequencies :math:`c` and weights :math:`W` of its own
+    (Gorishniy et al.'s "PLR" embedding).
+
     References
     ----------
     .. [1] H.-T. Cheng et al., "Wide & Deep Learning for Recommender Systems",
        DLRS 2016, :arxiv:`1606.07792`.
+    .. [2] Y. Gorishniy, I. Rubachev and A. Babenko, "On Embeddings for
+       Numerical Features in Tabular Deep Learning", NeurIPS 2022,
+       :arxiv:`2203.05556`.
 
     Examples
     --------
@@ -289,6 +348,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
             Interval(Real, 0, 1, closed="neither"),
         ],
         "n_bins": [Interval(Integral, 1, None, closed="left")],
+        "continuous_encoding": [StrOptions({"scaled", "piecewise_linear", "periodic"})],
     }
 
     def __init__(
@@ -304,6 +364,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         embed_continuous=True,
         min_number_frequency=5,
         n_bins=32,
+        continuous_encoding="scaled",
     ):
         self.categorical = categorical
         self.continuous = continuous
@@ -315,6 +376,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         self.embed_continuous = embed_continuous
         self.min_number_frequency = min_number_frequency
         self.n_bins = n_bins
+        self.continuous_encoding = continuous_encoding
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -376,9 +438,14 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
                 HashedColumn.fit(columns[p], self.hash_buckets, labels[p])
                 for p in self._categorical
             ]
+        piecewise = self.continuous_encoding == "piecewise_linear"
         self._scalers = [
             _ContinuousScaler.fit(
-                columns.floats(p), self.scaling, self.n_quantiles, labels[p]
+                columns.floats(p),
+                None if piecewise else self.scaling,
+                self.n_quantiles,
+                labels[p],
+                n_pieces=self.n_bins if piecewise else None,
             )
             for p in self._continuous
         ]
@@ -406,6 +473,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         )
         self.embedding_dims_ = self._embedding_dims(labels)
         self.fill_values_ = np.array([s.fill_value for s in self._scalers])
+        self.bin_edges_ = [s.edges for s in self._scalers] if piecewise else None
         self.indicator_columns_ = [labels[p] for p in self._indicators]
         return self._encode(columns, dtype)
 
@@ -498,12 +566,15 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
             start=len(self._vocabularies),
         ):
             codes[:, j] = coder.encode(columns.floats(p))
-        n_scaled = len(self._continuous)
+        n_scaled = sum(scaler.width for scaler in self._scalers)
         continuous = np.empty((n_rows, n_scaled + len(self._indicators)), dtype=dtype)
-        for j, (p, scaler) in enumerate(
-            zip(self._continuous, self._scalers, strict=True)
-        ):
-            continuous[:, j] = scaler.transform(columns.floats(p), columns.label(p))
+        start = 0
+        for p, scaler in zip(self._continuous, self._scalers, strict=True):
+            stop = start + scaler.width
+            continuous[:, start:stop] = scaler.transform(
+                columns.floats(p), columns.label(p)
+            ).reshape(n_rows, scaler.width)
+            start = stop
         for j, p in enumerate(self._indicators, start=n_scaled):
             continuous[:, j] = np.isnan(columns.floats(p))
         return codes, continuous
@@ -538,14 +609,19 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         Returns
         -------
         feature_names_out : ndarray of str objects
-            The categorical and continuous column names, then
+            The categorical and continuous column names (``<name>_piece<k>``
+            for the pieces of a piecewise-linear encoding), then
             ``<name>_missing`` for each missing indicator.
         """
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
         out = [names[p] for p in self._categorical]
         out += [f"{names[p]}_code" for p in self._continuous[: len(self._number_codes)]]
-        out += [names[p] for p in self._continuous]
+        for p, scaler in zip(self._continuous, self._scalers, strict=True):
+            if scaler.edges is None:
+                out.append(names[p])
+            else:
+                out += [f"{names[p]}_piece{k}" for k in range(scaler.width)]
         out += [f"{names[p]}_missing" for p in self._indicators]
         return np.asarray(out, dtype=object)
 

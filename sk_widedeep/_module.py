@@ -62,6 +62,58 @@ class EmbeddingGroup(nn.Module):
         return self.table.weight[start : start + self.cardinalities[k]]
 
 
+PERIODIC_FREQUENCIES = 48
+"""Learned frequencies per number of a periodic embedding (Gorishniy et al.)."""
+
+PERIODIC_DIM = 24
+"""Output size per number of a periodic embedding."""
+
+PERIODIC_SIGMA = 0.01
+"""Standard deviation of the initial frequencies, for standardized numbers."""
+
+
+class PeriodicEmbedding(nn.Module):
+    r"""Learned periodic embeddings of numbers ("PLR", Gorishniy et al., 2022).
+
+    Number :math:`j` of a row becomes
+    :math:`\mathrm{ReLU}(W_j [\cos(2\pi c_j x_j), \sin(2\pi c_j x_j)] + b_j)`,
+    with frequencies :math:`c_j` and weights :math:`W_j, b_j` of its own.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of numeric inputs.
+    n_frequencies : int, default=PERIODIC_FREQUENCIES
+        Frequencies per input.
+    dim : int, default=PERIODIC_DIM
+        Output size per input.
+    sigma : float, default=PERIODIC_SIGMA
+        Standard deviation of the initial frequencies.
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        n_frequencies: int = PERIODIC_FREQUENCIES,
+        dim: int = PERIODIC_DIM,
+        sigma: float = PERIODIC_SIGMA,
+    ):
+        super().__init__()
+        bound = 1 / math.sqrt(2 * n_frequencies)
+        self.frequencies = nn.Parameter(torch.randn(n_features, n_frequencies) * sigma)
+        self.weight = nn.Parameter(
+            torch.empty(n_features, 2 * n_frequencies, dim).uniform_(-bound, bound)
+        )
+        self.bias = nn.Parameter(torch.empty(n_features, dim).uniform_(-bound, bound))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Embeddings of the numbers of each row, (batch, n_features * dim)."""
+        angles = 2 * math.pi * x[..., None] * self.frequencies
+        features = torch.cat([torch.cos(angles), torch.sin(angles)], dim=-1)
+        out = torch.einsum("bnk,nkd->bnd", features, self.weight) + self.bias
+        return torch.relu(out).flatten(1)
+
+
 class WideDeepModule(nn.Module):
     r"""The joint Wide & Deep network; returns logits.
 
@@ -103,6 +155,9 @@ class WideDeepModule(nn.Module):
         too, so that a step costs the rows of the batch, not of the table
         (ids with hundreds of thousands of values); None keeps every table
         dense.
+    n_periodic : int, default=0
+        The first ``n_periodic`` continuous inputs enter the layers through
+        a :class:`PeriodicEmbedding`, the others as they are.
     """
 
     def __init__(
@@ -116,6 +171,7 @@ class WideDeepModule(nn.Module):
         dropout: float = 0.0,
         sparse_wide: bool = False,
         sparse_embedding_rows: int | None = None,
+        n_periodic: int = 0,
     ):
         super().__init__()
         self.wide = None
@@ -134,8 +190,10 @@ class WideDeepModule(nn.Module):
             self.embeddings.append(EmbeddingGroup(columns, rows, dim, sparse))
         # The categorical inputs in the order their embeddings enter the MLP.
         self.embedding_order = [j for columns in groups.values() for j in columns]
+        self.periodic = PeriodicEmbedding(n_periodic) if n_periodic else None
+        self.n_periodic = n_periodic
         self.deep = None
-        width = sum(embedding_dims) + n_continuous
+        width = sum(embedding_dims) + n_continuous + n_periodic * (PERIODIC_DIM - 1)
         if width:
             layers: list[nn.Module] = []
             for units in hidden_units:
@@ -177,7 +235,10 @@ class WideDeepModule(nn.Module):
             logits = logits + self.wide(wide_indices, per_sample_weights=wide_values)
         if self.deep is not None:
             parts = [group(categorical) for group in self.embeddings]
-            if continuous is not None:
+            if self.periodic is not None:
+                parts.append(self.periodic(continuous[:, : self.n_periodic]))
+                continuous = continuous[:, self.n_periodic :]
+            if continuous is not None and continuous.shape[1]:
                 parts.append(continuous)
             deep_input = parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)
             logits = logits + self.deep_output(self.deep(deep_input))
@@ -191,7 +252,9 @@ class WideDeepModule(nn.Module):
         raise IndexError(f"no categorical input {column}")
 
     @torch.no_grad()
-    def load_shared(self, old, *, wide_rows, embedding_rows, input_columns):
+    def load_shared(
+        self, old, *, wide_rows, embedding_rows, input_columns, periodic_columns=None
+    ):
         """Copy the weights of ``old`` that this module shares with it.
 
         Parameters
@@ -206,6 +269,9 @@ class WideDeepModule(nn.Module):
         input_columns : ndarray of int or None
             For each input of the first deep layer here, its input in ``old``
             (-1: new).
+        periodic_columns : ndarray of int or None
+            For each periodic input here, its periodic input in ``old`` (-1:
+            new); None when either module has none.
 
         Raises
         ------
@@ -218,6 +284,13 @@ class WideDeepModule(nn.Module):
             _copy_rows(
                 self.embedding_rows(column), old.embedding_rows(old_column), codes
             )
+        if periodic_columns is not None:
+            for name in ("frequencies", "weight", "bias"):
+                _copy_rows(
+                    getattr(self.periodic, name),
+                    getattr(old.periodic, name),
+                    periodic_columns,
+                )
         if input_columns is not None and self.deep is not None and old.deep is not None:
             ours, theirs = list(self.deep.parameters()), list(old.deep.parameters())
             later = [*ours[2:], self.deep_output.weight]
