@@ -38,6 +38,7 @@ from ._net import (
     resolve_device,
     rollback_on_error,
     seeded,
+    torch_threads,
     training_tensors,
 )
 from ._vocabulary import HashedColumn
@@ -132,6 +133,16 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     device : str, default="auto"
         Torch device to train and predict on: ``"auto"`` uses CUDA when
         available, else the CPU; or ``"cpu"``, ``"cuda"``, ``"cuda:1"``...
+    n_jobs : int or None, default=None
+        Number of CPU threads torch computes with during :meth:`fit`,
+        :meth:`partial_fit` and prediction (torch's setting is restored
+        after each call). ``None`` means 1 unless in a
+        :func:`joblib.parallel_config` context; -1 means all cores. One
+        thread is as fast as several for models of the default size, and
+        does not collapse when other processes (``GridSearchCV(n_jobs=2)``
+        workers, say) keep the cores busy; see :ref:`threads`.
+
+        .. versionadded:: 0.2
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialization, the shuffling, dropout and the
         validation split. An int gives the same model on the same machine at
@@ -244,6 +255,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "device": [str],
+        "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
@@ -272,6 +284,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         validation_fraction=0.1,
         n_iter_no_change=3,
         device="auto",
+        n_jobs=None,
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -296,6 +309,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.device = device
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
@@ -832,7 +846,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     def _train(self, net, inputs, y_codes, weight, *, epochs):
         data = self._dataset(inputs, y_codes, weight)
         n_before = len(net.history)
-        with seeded(self._seed, self.device_):
+        with seeded(self._seed, self.device_), torch_threads(self.n_jobs):
             net.partial_fit(data, epochs=epochs)  # returns on KeyboardInterrupt
         net.module_.eval()
         history = net.history
@@ -872,7 +886,9 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     def _logits(self, X):
         check_is_fitted(self)
         X = check_input(self, X, reset=False)
-        return predict_logits(self.net_.module_, self._inputs(X))
+        inputs = self._inputs(X)
+        with torch_threads(self.n_jobs):
+            return predict_logits(self.net_.module_, inputs)
 
     def wide_weights(self):
         """Get what the wide part memorized: its weight for every feature.

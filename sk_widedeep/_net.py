@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+import joblib
 import numpy as np
 import torch
 from skorch import NeuralNet
@@ -144,6 +145,25 @@ def seeded(seed: int, device: str):
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
+
+
+@contextmanager
+def torch_threads(n_jobs: int | None):
+    """Compute with ``n_jobs`` torch threads inside (joblib's meaning), then restore.
+
+    ``None`` is 1 thread unless a :func:`joblib.parallel_config` context says
+    otherwise, -1 every core. torch's thread pool is process-wide: two
+    threads of the same process that fit at once share it.
+    """
+    wanted = joblib.effective_n_jobs(n_jobs)
+    before = torch.get_num_threads()
+    if wanted != before:
+        torch.set_num_threads(wanted)
+    try:
+        yield
+    finally:
+        if wanted != before:
+            torch.set_num_threads(before)
 
 
 def to_tensors(arrays: Mapping[str, np.ndarray], device: str) -> dict:
