@@ -46,11 +46,12 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    columns : "auto" or list of str or int, default="auto"
+    columns : {"auto", "all"} or list of str or int, default="auto"
         Columns that get a one-hot block, named by label (str, for a
         DataFrame) or position (int). ``"auto"`` takes the categorical
         columns (strings, booleans, pandas categoricals and object columns
-        that are not all numbers); when X has none, every column.
+        that are not all numbers); when X has none, every column. ``"all"``
+        takes every column, the numeric ones cut into ``n_bins`` buckets.
     crosses : list of tuples of str or int, default=()
         Each tuple of two or more columns becomes one AND-feature. Its
         columns need not be listed in ``columns``.
@@ -161,7 +162,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "columns": [StrOptions({"auto"}), list, tuple],
+        "columns": [StrOptions({"auto", "all"}), list, tuple],
         "crosses": [list, tuple],
         "min_frequency": [
             Interval(Integral, 1, None, closed="left"),
@@ -308,6 +309,8 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
                     f"columns names a column twice: {list(self.columns)!r}."
                 )
             return positions
+        if self.columns == "all":
+            return list(range(X.shape[1]))
         categorical = [p for p in range(X.shape[1]) if not is_numeric(columns[p])]
         return categorical or list(range(X.shape[1]))
 

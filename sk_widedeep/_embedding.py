@@ -90,11 +90,24 @@ class _ContinuousScaler:
             scale = float((finite / peak).std()) * peak or 1.0
         return cls(scaling, fill_value, reference, levels, mean, scale)
 
-    def transform(self, values, label):
+    def transform_into(self, values, label, out):
+        """Write the column's inputs into ``out``, of shape (n_rows, width)."""
         values = np.where(np.isnan(values), self.fill_value, values)
-        if self.edges is not None:  # piecewise linear, (n_rows, width)
-            low, width = self.edges[:-1], np.diff(self.edges)
-            return np.clip((values[:, None] - low) / width, 0.0, 1.0)
+        if self.edges is None:
+            out[:, 0] = self._scale(values, label)
+            return
+        # piecewise linear, in place (no (n_rows, width) temporaries), in units
+        # of the largest edge, so that edges of 1e300 do not overflow
+        unit = float(np.abs(self.edges).max()) or 1.0
+        edges = self.edges / unit
+        with np.errstate(over="ignore"):  # a value beyond 1e308: a full piece
+            np.subtract(
+                values[:, None] / unit, edges[:-1], out=out, casting="same_kind"
+            )
+        out /= np.diff(edges).astype(out.dtype)
+        np.clip(out, 0.0, 1.0, out=out)
+
+    def _scale(self, values, label):
         if self.scaling == "quantile":
             # np.interp would give values beyond the training range the level
             # of the range's end, which is mid-step when the end is repeated
@@ -112,8 +125,11 @@ def _edges(finite, n_pieces):
         return np.array([0.0, 1.0])
     edges = np.unique(np.quantile(finite, np.linspace(0.0, 1.0, n_pieces + 1)))
     if edges.size == 1:  # a single value: one bucket starting at it
-        edges = np.array([edges[0], edges[0] + 1.0])
-    return edges
+        return np.array([edges[0], edges[0] + max(1.0, abs(edges[0]))])
+    # buckets stay apart in the units of the largest edge (transform's units)
+    unit = float(np.abs(edges).max())
+    apart = np.concatenate([[True], np.diff(edges / unit) > 0])
+    return edges[apart]
 
 
 def _stack(codes, continuous):
@@ -135,10 +151,11 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
 
     Each categorical column becomes integer codes, ``1..n`` for the values
     kept in fit and 0 for every other value (unknown, rare or missing): the
-    rows of its embedding table. Each continuous column is scaled (by default
-    to zero mean and unit variance; the paper's CDF scaling is an option),
-    its missing values filled with the training median; a column with
-    missing values in fit also gets a 0/1 missing-indicator column. With
+    rows of its embedding table. Each continuous column becomes, by default,
+    a piecewise-linear encoding over its training quantiles (or one scaled
+    value: zero mean and unit variance, or the paper's CDF scaling), its
+    missing values filled with the training median; a column with missing
+    values in fit also gets a 0/1 missing-indicator column. With
     ``embed_continuous=True`` each continuous column is also embedded: its
     frequent numbers get codes of their own and the others the code of their
     quantile bucket. No NaN ever comes out. With ``hash_buckets`` the
@@ -191,8 +208,9 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         ``<column>_code``: a number seen at least ``min_number_frequency``
         times is a category of its own, any other number falls in one of
         ``n_bins`` quantile buckets of the others. This lets the network learn
-        any function of a number, thresholds included (on Adult it lifts the
-        test AUC by 0.015).
+        any function of a number, exact values included (on Adult, where
+        some capital gains nearly decide the label, it lifts the test AUC
+        from 0.915 to 0.930 beside the piecewise-linear encoding).
     min_number_frequency : int or float, default=5
         How often a number must occur in fit to get a code of its own: an int
         is a count, a float in (0, 1) a fraction of the rows.
@@ -201,7 +219,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         without a code of their own, and the pieces of
         ``continuous_encoding="piecewise_linear"``.
     continuous_encoding : {"scaled", "piecewise_linear", "periodic"}, \
-            default="scaled"
+            default="piecewise_linear"
         How each continuous column enters the network besides its code.
         ``"scaled"`` gives one input, the value after ``scaling``.
         ``"piecewise_linear"`` gives one input per quantile bucket (at most
@@ -211,8 +229,6 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         ``"periodic"`` gives the scaled value and asks
         :class:`WideDeepClassifier` to embed it through learned sines and
         cosines. Both are from Gorishniy et al. [2]_; see the Notes.
-
-        .. versionadded:: 0.2
 
     Attributes
     ----------
@@ -296,22 +312,34 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
     >>> from sk_widedeep import EmbeddingEncoder
     >>> X = pd.DataFrame({"city": ["Paris", "Rome", "Paris", None],
     ...                   "age": [20.0, 30.0, np.nan, 40.0]})
-    >>> enc = EmbeddingEncoder(embed_continuous=False).fit(X)
-    >>> enc.transform(X).round(3)
+    >>> enc = EmbeddingEncoder(embed_continuous=False, n_bins=2).fit(X)
+    >>> enc.transform(X)
+    array([[1., 0., 0., 0.],
+           [2., 1., 0., 0.],
+           [1., 1., 0., 1.],
+           [0., 1., 1., 0.]])
+    >>> enc.cardinalities_.tolist(), enc.embedding_dims_.tolist()
+    ([3], [8])
+    >>> enc.get_feature_names_out().tolist()
+    ['city', 'age_piece0', 'age_piece1', 'age_missing']
+    >>> enc.bin_edges_
+    [array([20., 30., 40.])]
+
+    One scaled value per number instead:
+
+    >>> scaled = EmbeddingEncoder(continuous_encoding="scaled", embed_continuous=False)
+    >>> scaled = scaled.fit(X)
+    >>> scaled.transform(X).round(3)
     array([[ 1.   , -1.225,  0.   ],
            [ 2.   ,  0.   ,  0.   ],
            [ 1.   ,  0.   ,  1.   ],
            [ 0.   ,  1.225,  0.   ]])
-    >>> enc.cardinalities_.tolist(), enc.embedding_dims_.tolist()
-    ([3], [8])
-    >>> enc.get_feature_names_out().tolist()
-    ['city', 'age', 'age_missing']
 
     With ``embed_continuous=True`` (the default), ``age`` is embedded too,
     here every age seen at least once getting a code of its own:
 
     >>> enc.set_params(embed_continuous=True, min_number_frequency=1).fit(X)
-    EmbeddingEncoder(min_number_frequency=1)
+    EmbeddingEncoder(min_number_frequency=1, n_bins=2)
     >>> enc.embedded_features_
     ['city', 'age_code']
     >>> enc.transform(X)[:, 1].tolist()
@@ -364,7 +392,7 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         embed_continuous=True,
         min_number_frequency=5,
         n_bins=32,
-        continuous_encoding="scaled",
+        continuous_encoding="piecewise_linear",
     ):
         self.categorical = categorical
         self.continuous = continuous
@@ -571,9 +599,9 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         start = 0
         for p, scaler in zip(self._continuous, self._scalers, strict=True):
             stop = start + scaler.width
-            continuous[:, start:stop] = scaler.transform(
-                columns.floats(p), columns.label(p)
-            ).reshape(n_rows, scaler.width)
+            scaler.transform_into(
+                columns.floats(p), columns.label(p), continuous[:, start:stop]
+            )
             start = stop
         for j, p in enumerate(self._indicators, start=n_scaled):
             continuous[:, j] = np.isnan(columns.floats(p))

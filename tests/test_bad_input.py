@@ -184,10 +184,32 @@ def with_huge_values(f):
     return X
 
 
+SCALED = {"continuous_encoding": "scaled"}
+
+
+def infinity_at_predict_with_standard_scaling(f):
+    model = WideDeepClassifier(deep=EmbeddingEncoder(**SCALED), **TINY)
+    return model.fit(f.X, f.y).predict_proba(with_infinity(f))
+
+
+def infinity_with_piecewise_linear_encoding(f):
+    X = with_infinity(f)
+    encoder = EmbeddingEncoder().fit(X)  # the default encoding
+    # inf and -inf map to the ends: every piece full, every piece empty
+    names = list(encoder.get_feature_names_out())
+    pieces = [i for i, name in enumerate(names) if name.startswith("x_piece")]
+    Xt = encoder.transform(X)[:, pieces]
+    assert Xt[3].tolist() == [1.0] * len(pieces)
+    assert Xt[10].tolist() == [0.0] * len(pieces)
+    model = WideDeepClassifier(**TINY)
+    return [proba(model.fit(X, f.y), X), transformed(encoder, X)]
+
+
 def infinity_with_quantile_scaling(f):
     X = with_infinity(f)
-    model = WideDeepClassifier(deep=EmbeddingEncoder(scaling="quantile"), **TINY)
-    encoder = EmbeddingEncoder(scaling="quantile").fit(X)
+    deep = EmbeddingEncoder(scaling="quantile", **SCALED)
+    model = WideDeepClassifier(deep=deep, **TINY)
+    encoder = EmbeddingEncoder(scaling="quantile", **SCALED).fit(X)
     # inf and -inf map to the ends of [0, 1]
     scaled = encoder.transform(X)[:, list(encoder.get_feature_names_out()).index("x")]
     assert scaled[[3, 10]].tolist() == [1.0, 0.0]
@@ -393,7 +415,9 @@ CASES = [
     pytest.param(all_missing_at_predict, WORKS, id="all-missing columns at predict"),
     # infinities
     pytest.param(
-        lambda f: WideDeepClassifier(**TINY).fit(with_infinity(f), f.y),
+        lambda f: WideDeepClassifier(deep=EmbeddingEncoder(**SCALED), **TINY).fit(
+            with_infinity(f), f.y
+        ),
         (
             ValueError,
             msg(
@@ -404,9 +428,14 @@ CASES = [
         id="inf and -inf at fit (standard scaling)",
     ),
     pytest.param(
-        predict_error("model", with_infinity),
+        infinity_at_predict_with_standard_scaling,
         (ValueError, msg("Column 'x' holds infinite values", "scaling='quantile'")),
         id="inf and -inf at predict (standard scaling)",
+    ),
+    pytest.param(
+        infinity_with_piecewise_linear_encoding,
+        WORKS,
+        id="inf and -inf with the piecewise-linear encoding (default)",
     ),
     pytest.param(
         infinity_with_quantile_scaling, WORKS, id="inf and -inf with scaling='quantile'"
@@ -697,6 +726,7 @@ ISSUE_ITEMS = {
         "inf and -inf at fit (standard scaling)",
         "inf and -inf at predict (standard scaling)",
         "inf and -inf with scaling='quantile'",
+        "inf and -inf with the piecewise-linear encoding (default)",
     },
     "zero rows (fit, predict)": {
         "zero rows at fit",

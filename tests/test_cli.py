@@ -252,7 +252,7 @@ def test_cli_help(capsys):
     options += ["--hidden-units", "--max-epochs", "--batch-size", "--early-stopping"]
     options += ["--random-state", "--device", "--verbose"]
     assert all(option in out for option in options)
-    assert "(default: 8)" in out and "examples:" in out
+    assert "(default: 50)" in out and "examples:" in out
     assert main(["predict", "--help"]) == 0
     out = capsys.readouterr().out
     assert all(option in out for option in ["--output", "--id", "--keep"])

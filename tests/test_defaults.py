@@ -31,10 +31,10 @@ def numbers(n_rows, seed=0):
 
 @pytest.mark.parametrize(
     "n_rows, expected",
-    [(EARLY_STOPPING_MIN_ROWS, False), (EARLY_STOPPING_MIN_ROWS + 1, True)],
+    [(EARLY_STOPPING_MIN_ROWS - 1, False), (EARLY_STOPPING_MIN_ROWS, True)],
 )
-def test_early_stopping_auto_switches_above_ten_thousand_rows(n_rows, expected):
-    assert EARLY_STOPPING_MIN_ROWS == 10_000  # documented, as HistGradientBoosting
+def test_early_stopping_auto_switches_at_500_rows(n_rows, expected):
+    assert EARLY_STOPPING_MIN_ROWS == 500  # documented
     X, y = numbers(n_rows)
     clf = WideDeepClassifier(max_epochs=1, **TINY).fit(X, y)
     assert clf.do_early_stopping_ is expected
@@ -68,8 +68,19 @@ def test_early_stopping_restores_the_best_epoch():
     assert loss < curve[-1]
 
 
+def test_early_stopping_auto_is_off_when_a_class_is_too_small_to_split():
+    X, y = numbers(EARLY_STOPPING_MIN_ROWS + 100)
+    y[:] = 0
+    y[0], y[1:5] = 2, 1  # class 2 has a single row: no stratified split
+    clf = WideDeepClassifier(max_epochs=2, **TINY).fit(X, y)
+    assert clf.do_early_stopping_ is False
+    assert clf.n_iter_ == 2
+    with pytest.raises(ValueError, match="early_stopping=True holds out"):
+        WideDeepClassifier(early_stopping=True, max_epochs=2, **TINY).fit(X, y)
+
+
 def test_defaults_are_deterministic():
-    X, y = numbers(EARLY_STOPPING_MIN_ROWS + 500)
+    X, y = numbers(2000)
     first = WideDeepClassifier(random_state=3).fit(X, y)
     second = WideDeepClassifier(random_state=3).fit(X, y)
     assert first.do_early_stopping_

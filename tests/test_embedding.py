@@ -5,6 +5,9 @@ import pytest
 from sk_widedeep import EmbeddingEncoder
 from sk_widedeep._embedding import auto_embedding_dim
 
+# One scaled value per number, for the tests of scaling
+SCALED = {"continuous_encoding": "scaled"}
+
 
 def test_auto_roles_from_dtypes(frame):
     X, _ = frame
@@ -81,7 +84,7 @@ def test_codes_reserve_zero_for_unknown_rare_and_missing():
 def test_quantile_scaling_is_the_empirical_cdf():
     X = pd.DataFrame({"x": np.arange(101.0)})
     encoder = EmbeddingEncoder(
-        scaling="quantile", n_quantiles=101, embed_continuous=False
+        scaling="quantile", n_quantiles=101, embed_continuous=False, **SCALED
     ).fit(X)
     new = pd.DataFrame({"x": [-5.0, 0.0, 25.0, 50.5, 100.0, 1e6, np.inf, -np.inf]})
     np.testing.assert_allclose(
@@ -92,7 +95,7 @@ def test_quantile_scaling_is_the_empirical_cdf():
 def test_quantile_scaling_puts_a_mass_point_mid_step():
     X = pd.DataFrame({"gain": [0.0] * 80 + list(np.linspace(1, 100, 20))})
     encoder = EmbeddingEncoder(
-        scaling="quantile", n_quantiles=1000, embed_continuous=False
+        scaling="quantile", n_quantiles=1000, embed_continuous=False, **SCALED
     ).fit(X)
     scaled = encoder.transform(X)[:, 0]
     assert scaled[0] == pytest.approx(0.4, abs=0.01)
@@ -102,15 +105,15 @@ def test_quantile_scaling_puts_a_mass_point_mid_step():
 
 def test_standard_scaling_and_no_scaling():
     X = pd.DataFrame({"x": [1.0, 2.0, 3.0, np.nan]})
-    standard = EmbeddingEncoder(scaling="standard").fit_transform(X)[:, 1]
+    standard = EmbeddingEncoder(scaling="standard", **SCALED).fit_transform(X)[:, 1]
     np.testing.assert_allclose(standard, [-1.224745, 0.0, 1.224745, 0.0], atol=1e-6)
-    raw = EmbeddingEncoder(scaling=None).fit_transform(X)[:, 1]
+    raw = EmbeddingEncoder(scaling=None, **SCALED).fit_transform(X)[:, 1]
     np.testing.assert_allclose(raw, [1.0, 2.0, 3.0, 2.0])
 
 
 def test_missing_continuous_values_are_filled_and_flagged(use_fit_transform):
     X = pd.DataFrame({"a": [1.0, np.nan, 3.0, 5.0], "b": [1.0, 2.0, 3.0, 4.0]})
-    encoder = EmbeddingEncoder(scaling=None, embed_continuous=False)
+    encoder = EmbeddingEncoder(scaling=None, embed_continuous=False, **SCALED)
     Xt = encoder.fit_transform(X) if use_fit_transform else encoder.fit(X).transform(X)
     assert encoder.indicator_columns_ == ["a"]
     assert encoder.fill_values_.tolist() == [3.0, 2.5]
@@ -131,7 +134,7 @@ def test_all_missing_column_gives_finite_output():
 def test_infinity_is_refused_where_it_cannot_be_scaled(scaling):
     X = pd.DataFrame({"x": [1.0, np.inf, 2.0]})
     with pytest.raises(ValueError) as excinfo:
-        EmbeddingEncoder(scaling=scaling).fit(X)
+        EmbeddingEncoder(scaling=scaling, **SCALED).fit(X)
     assert str(excinfo.value) == (
         f"Column 'x' holds infinite values, which scaling={scaling!r} cannot map to "
         "finite numbers. Use scaling='quantile' (it maps -inf and inf to 0 and 1), "
@@ -183,7 +186,7 @@ def test_text_in_a_continuous_column_is_refused_by_name():
 
 def test_feature_names_and_pandas_output(frame):
     X, _ = frame
-    encoder = EmbeddingEncoder().set_output(transform="pandas")
+    encoder = EmbeddingEncoder(**SCALED).set_output(transform="pandas")
     out = encoder.fit_transform(X)
     assert isinstance(out, pd.DataFrame)
     expected = [
@@ -198,7 +201,9 @@ def test_feature_names_and_pandas_output(frame):
 
 def test_ndarray_input_is_named_by_position():
     X = np.array([["a", 1.0], ["b", 2.0], ["a", np.nan]], dtype=object)
-    encoder = EmbeddingEncoder(categorical=[0], continuous=[1], embed_continuous=False)
+    encoder = EmbeddingEncoder(
+        categorical=[0], continuous=[1], embed_continuous=False, **SCALED
+    )
     encoder.fit(X)
     assert encoder.categorical_columns_ == ["x0"]
     assert encoder.get_feature_names_out().tolist() == ["x0", "x1", "x1_missing"]

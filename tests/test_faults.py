@@ -127,7 +127,7 @@ def test_a_partial_fit_that_diverges_rolls_back_weights_optimizers_and_history()
     # weights far enough that the next batch's loss is nan
     X, y = make_frame(seed=16)
     model = WideDeepClassifier(
-        deep=EmbeddingEncoder(scaling=None),
+        deep=EmbeddingEncoder(scaling=None, continuous_encoding="scaled"),
         deep_optimizer="sgd",
         callbacks=[("count", CountBatches())],
         **FAST,

@@ -175,7 +175,7 @@ def test_safe_format_round_trip_predicts_and_trains_identically(name, tmp_path):
 
 def test_safe_format_keeps_early_stopping_results(data, tmp_path):
     X, y = data
-    model = WideDeepClassifier(early_stopping=True, **FAST).fit(X, y)
+    model = WideDeepClassifier(**{**FAST, "early_stopping": True}).fit(X, y)
     model.save(tmp_path / "model.skwd")
     loaded = sk_widedeep.load(tmp_path / "model.skwd")
     assert_same_model(loaded, model, X)

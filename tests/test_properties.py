@@ -192,7 +192,7 @@ def cross_product_params(draw):
 
 
 @st.composite
-def embedding_params(draw, scaling="draw"):
+def embedding_params(draw, scaling="draw", encoding="draw"):
     categorical = draw(
         st.one_of(
             st.just("auto"),
@@ -205,6 +205,8 @@ def embedding_params(draw, scaling="draw"):
     )
     if scaling == "draw":
         scaling = draw(st.sampled_from(["standard", "quantile", None]))
+    if encoding == "draw":
+        encoding = draw(st.sampled_from(["scaled", "piecewise_linear", "periodic"]))
     hash_buckets = draw(hash_bucket_counts)
     return {
         "categorical": categorical,
@@ -216,6 +218,7 @@ def embedding_params(draw, scaling="draw"):
         "embed_continuous": draw(st.booleans()),
         "min_number_frequency": draw(st.integers(1, 4)),
         "n_bins": draw(st.integers(1, 6)),
+        "continuous_encoding": encoding,
     }
 
 
@@ -486,9 +489,16 @@ def test_embedding_feature_names_match_output_width(data, params):
     assert encoder.transform(X_new).shape[1] == len(names)
     n_embedded = len(encoder.embedded_features_)
     assert names[:n_embedded].tolist() == encoder.embedded_features_
-    n_scaled = len(encoder.continuous_columns_)
+    expected = list(encoder.continuous_columns_)
+    if encoder.bin_edges_ is not None:  # piecewise linear: a name per piece
+        expected = [
+            f"{c}_piece{k}"
+            for c, edges in zip(expected, encoder.bin_edges_, strict=True)
+            for k in range(len(edges) - 1)
+        ]
+    n_scaled = len(expected)
     scaled = names[n_embedded : n_embedded + n_scaled].tolist()
-    assert scaled == encoder.continuous_columns_
+    assert scaled == expected
     missing = names[n_embedded + n_scaled :].tolist()
     assert missing == [f"{c}_missing" for c in encoder.indicator_columns_]
 
@@ -497,7 +507,7 @@ def test_embedding_feature_names_match_output_width(data, params):
 @given(data=st.data(), scaling=st.sampled_from(["standard", "quantile", None]))
 def test_embedding_outputs_are_finite(data, scaling):
     _, new_raw, X_fit, X_new = data.draw(frames(infinity=scaling == "quantile"))
-    params = data.draw(embedding_params(scaling=scaling))
+    params = data.draw(embedding_params(scaling=scaling, encoding="scaled"))
     encoder = EmbeddingEncoder(**params).fit(X_fit)
     Xt = encoder.transform(X_new)
     assert np.isfinite(Xt).all()
@@ -517,7 +527,12 @@ def test_embedding_outputs_are_finite(data, scaling):
 @given(data=frames(infinity=True), scaling=st.sampled_from(["standard", None]))
 def test_infinity_is_rejected_unless_quantile_scaling(data, scaling):
     fit_raw, new_raw, X_fit, X_new = data
-    encoder = EmbeddingEncoder(categorical=["s"], continuous=["f"], scaling=scaling)
+    encoder = EmbeddingEncoder(
+        categorical=["s"],
+        continuous=["f"],
+        scaling=scaling,
+        continuous_encoding="scaled",
+    )
     if any(math.isinf(v) for v in fit_raw["f"]):
         with pytest.raises(ValueError, match="infinite"):
             encoder.fit(X_fit)

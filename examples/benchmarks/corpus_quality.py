@@ -1,0 +1,273 @@
+"""The corpus on its test rows: our defaults, the old ones, LightGBM and HGB.
+
+For every set of ``corpus.py``, on the canonical 80/20 split (the test rows
+are read here once, after the defaults were chosen by ``defaults_study.py``
+on validation splits of the training rows):
+
+- ``WideDeepClassifier(random_state=seed)``, the defaults, column roles left
+  to ``"auto"``; the same with the defaults of version 0.1
+  (``early_stopping=False``, torch's own thread count); LightGBM's
+  ``LGBMClassifier(random_state=seed)`` and
+  ``HistGradientBoostingClassifier(random_state=seed)``, defaults both;
+- test ROC AUC (one-vs-rest macro for multiclass), log loss, expected
+  calibration error (15 equal-width bins of the predicted probability of
+  class 1, or of the top class for multiclass) and fit seconds, each the
+  mean over ``--seeds`` (fit seconds: the median);
+- a paired bootstrap 95% interval of (ours - LightGBM) in log loss and AUC,
+  over resamples of the test rows (seed 0 of both), and the seed spread.
+
+Run from ``examples/benchmarks`` (``pip install ".[benchmarks]"`` and the
+corpus' packages, see ``corpus.py``)::
+
+    python corpus_quality.py [--sets NAME ...] [--seeds 0 1 2] \
+        [--rst ../../docs/_corpus_quality.rst] [--figure PATH.png]
+
+It prints the tables, writes them as reStructuredText with ``--rst``, and
+draws the reliability diagrams of four binary sets with ``--figure``.
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+from corpus import SETS, available, split
+from defaults_study import OLD, gradient_boosting_columns, lightgbm, scores
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from sk_widedeep import WideDeepClassifier
+
+MODELS = ("defaults", "old defaults (0.1)", "LightGBM", "HistGradientBoosting")
+N_BOOTSTRAP = 1000
+DIAGRAM_SETS = ("magic", "credit_cards", "restaurants", "mortgages")
+
+
+def make(model, seed):
+    if model == "defaults":
+        return WideDeepClassifier(random_state=seed)
+    if model == "old defaults (0.1)":
+        return WideDeepClassifier(random_state=seed, **OLD)
+    if model == "LightGBM":
+        return lightgbm(seed)
+    return HistGradientBoostingClassifier(random_state=seed)
+
+
+def expected_calibration_error(y, proba, classes, n_bins=15):
+    """ECE of class 1's probability (binary) or of the top class (multiclass)."""
+    if len(classes) == 2:
+        confidence, correct = proba[:, 1], (y == classes[1])
+    else:
+        confidence = proba.max(axis=1)
+        correct = classes[proba.argmax(axis=1)] == y
+    bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
+    gap = np.bincount(bins, confidence - correct, minlength=n_bins)
+    return float(np.abs(gap).sum() / len(y))
+
+
+def bootstrap_differences(y, ours, theirs, classes, rng):
+    """95% intervals of (ours - theirs) log loss and AUC over test resamples."""
+    codes = np.searchsorted(classes, y)
+    row_loss = lambda p: -np.log(np.clip(p[np.arange(len(y)), codes], 1e-15, 1))  # noqa: E731
+    loss_diff = row_loss(ours) - row_loss(theirs)
+    n = len(y)
+    losses, aucs = [], []
+    for _ in range(N_BOOTSTRAP):
+        rows = rng.integers(0, n, n)
+        if len(np.unique(y[rows])) < len(classes):
+            continue
+        losses.append(loss_diff[rows].mean())
+        aucs.append(
+            scores(y[rows], ours[rows], classes)[1]
+            - scores(y[rows], theirs[rows], classes)[1]
+        )
+    return np.percentile(losses, [2.5, 97.5]), np.percentile(aucs, [2.5, 97.5])
+
+
+def evaluate(name, seeds):
+    X_train, X_test, y_train, y_test = split(name)
+    y_test = np.asarray(y_test)
+    runs, proba = [], {}
+    for seed in seeds:
+        for model in MODELS:  # alternating, as the timings share the machine
+            Xf, Xt = X_train, X_test
+            if model == "HistGradientBoosting":
+                Xf, Xt = gradient_boosting_columns(X_train, X_test)
+            estimator = make(model, seed)
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                estimator.fit(Xf, y_train)
+            seconds = time.perf_counter() - start
+            p = estimator.predict_proba(Xt)
+            classes = estimator.classes_
+            loss, auc = scores(y_test, p, classes)
+            runs.append(
+                {
+                    "set": name,
+                    "model": model,
+                    "seed": seed,
+                    "auc": auc,
+                    "log_loss": loss,
+                    "ece": expected_calibration_error(y_test, p, classes),
+                    "fit_seconds": seconds,
+                }
+            )
+            if seed == seeds[0]:
+                proba[model] = (p, classes)
+    ours, classes = proba["defaults"]
+    theirs, _ = proba["LightGBM"]
+    rng = np.random.default_rng(0)
+    loss_ci, auc_ci = bootstrap_differences(y_test, ours, theirs, classes, rng)
+    interval = {"set": name, "log loss CI": loss_ci, "AUC CI": auc_ci}
+    return runs, interval, proba, y_test
+
+
+def tables(runs, intervals):
+    runs = pd.DataFrame(runs)
+    grouped = runs.groupby(["set", "model"], sort=False)
+    mean = grouped[["auc", "log_loss", "ece"]].mean()
+    mean["fit_seconds"] = grouped["fit_seconds"].median()
+    mean["log_loss_spread"] = grouped["log_loss"].std()
+    wide = mean.unstack("model")
+    order = list(dict.fromkeys(runs.set))
+    wide = wide.loc[order]
+    ci = pd.DataFrame(intervals).set_index("set").loc[order]
+    return mean, wide, ci
+
+
+def target_summary(wide):
+    ours, lgbm = "defaults", "LightGBM"
+    loss_wins = int((wide["log_loss"][ours] <= wide["log_loss"][lgbm]).sum())
+    auc_ok = int((wide["auc"][ours] >= wide["auc"][lgbm] - 0.005).sum())
+    ratio = wide["fit_seconds"][ours] / wide["fit_seconds"][lgbm]
+    geo = float(np.exp(np.log(ratio).mean()))
+    old = wide["fit_seconds"]["old defaults (0.1)"] / wide["fit_seconds"][lgbm]
+    geo_old = float(np.exp(np.log(old).mean()))
+    n = len(wide)
+    return (
+        f"Of {n} sets, the defaults' test log loss is at most LightGBM's on "
+        f"{loss_wins} (target: 10 of 12) and their AUC at least LightGBM's - "
+        f"0.005 on {auc_ok} (target: 10 of 12); their fit time is "
+        f"{geo:.2f}x LightGBM's (geometric mean; target: at most 3x; the old "
+        f"defaults: {geo_old:.2f}x)."
+    )
+
+
+def rst_table(header, rows):
+    widths = [
+        max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)
+    ]
+    rule = "  ".join("=" * w for w in widths)
+    line = lambda cells: "  ".join(  # noqa: E731
+        str(c).ljust(w) for c, w in zip(cells, widths, strict=True)
+    ).rstrip()
+    return "\n".join([rule, line(header), rule, *map(line, rows), rule])
+
+
+SHORT = {
+    "defaults": "ours",
+    "old defaults (0.1)": "ours 0.1",
+    "LightGBM": "LightGBM",
+    "HistGradientBoosting": "HGB",
+}
+
+
+def write_rst(path, wide, ci, summary):
+    models = list(MODELS)
+    blocks = []
+    for metric, title, fmt in [
+        ("log_loss", "Test log loss", "{:.4f}"),
+        ("auc", "Test ROC AUC", "{:.4f}"),
+        ("fit_seconds", "Fit seconds (median over the seeds)", "{:.2f}"),
+        ("ece", "Expected calibration error", "{:.4f}"),
+    ]:
+        header = ["set", *[SHORT[m] for m in models]]
+        if metric in ("log_loss", "auc"):
+            header.append("ours - LightGBM, 95% CI")
+        rows = []
+        for name in wide.index:
+            row = [name, *[fmt.format(wide[metric][m][name]) for m in models]]
+            if metric == "log_loss":
+                low, high = ci.loc[name, "log loss CI"]
+                row.append(f"[{low:+.4f}, {high:+.4f}]")
+            if metric == "auc":
+                low, high = ci.loc[name, "AUC CI"]
+                row.append(f"[{low:+.4f}, {high:+.4f}]")
+            rows.append(row)
+        blocks.append(f"{title}:\n\n{rst_table(header, rows)}")
+    text = (
+        ".. Written by examples/benchmarks/corpus_quality.py; do not edit.\n\n"
+        + "\n\n".join(blocks)
+        + f"\n\n{summary}\n"
+    )
+    with open(path, "w") as file:
+        file.write(text)
+
+
+def draw(figure, probabilities):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.calibration import CalibrationDisplay
+
+    shown = [name for name in DIAGRAM_SETS if name in probabilities]
+    fig, axes = plt.subplots(1, len(shown), figsize=(4 * len(shown), 4))
+    for ax, name in zip(np.atleast_1d(axes), shown, strict=True):
+        proba, y = probabilities[name]
+        for model, style in [("defaults", "o-"), ("LightGBM", "s--")]:
+            p, classes = proba[model]
+            CalibrationDisplay.from_predictions(
+                y == classes[1],
+                p[:, 1],
+                n_bins=10,
+                strategy="quantile",
+                name="sk_widedeep" if model == "defaults" else model,
+                ax=ax,
+                marker=style[0],
+            )
+        ax.set_title(name)
+    fig.tight_layout()
+    fig.savefig(figure, dpi=80)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", nargs="+", default=None)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--rst", default=None)
+    parser.add_argument("--figure", default=None)
+    args = parser.parse_args()
+    names = args.sets or [name for name in SETS if name in available()]
+    from defaults_study import warm_up
+
+    warm_up()
+    runs, intervals, probabilities = [], [], {}
+    for name in names:
+        set_runs, interval, proba, y_test = evaluate(name, args.seeds)
+        runs += set_runs
+        intervals.append(interval)
+        if len(proba["defaults"][1]) == 2:
+            probabilities[name] = (proba, y_test)
+        for run in set_runs:
+            print(
+                f"{run['set']:22s} {run['model']:22s} seed {run['seed']}  "
+                f"AUC {run['auc']:.4f}  log loss {run['log_loss']:.4f}  "
+                f"ECE {run['ece']:.4f}  {run['fit_seconds']:.2f} s",
+                flush=True,
+            )
+    mean, wide, ci = tables(runs, intervals)
+    pd.set_option("display.width", 250)
+    print(wide.to_string(float_format=lambda v: f"{v:.4f}"))
+    print(ci.to_string())
+    summary = target_summary(wide)
+    print(summary)
+    if args.rst:
+        write_rst(args.rst, wide, ci, summary)
+    if args.figure:
+        draw(args.figure, probabilities)
+
+
+if __name__ == "__main__":
+    main()
