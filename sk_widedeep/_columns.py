@@ -28,6 +28,7 @@ def check_input(estimator, X, *, reset: bool):
     at least one row; transforming and predicting accept zero rows (an empty
     partition of a larger table) and give empty results.
     """
+    X = _as_pandas(X)
     if sp.issparse(X):
         raise TypeError(
             f"{type(estimator).__name__} takes a dense array or a DataFrame of raw "
@@ -61,6 +62,42 @@ def check_input(estimator, X, *, reset: bool):
         ensure_all_finite=False,
         ensure_min_samples=1 if reset else 0,
     )
+
+
+SERIES_FIX = (
+    "Pass a DataFrame: X[[column]] or series.to_frame() for one column, "
+    "X.iloc[[i]] or row.to_frame().T for one row."
+)
+
+
+def _as_pandas(X):
+    """Return a pandas DataFrame for another library's table, else X itself.
+
+    A polars DataFrame, a pyarrow Table (anything with ``to_pandas`` that
+    speaks the Arrow or dataframe-interchange protocol) is converted once,
+    keeping its column names and dtypes, so that the transformers see names
+    as they do in a pandas DataFrame. A Series (of pandas or another library)
+    is refused: X is 2-dimensional.
+    """
+    original = type(X)
+    if not isinstance(X, pd.DataFrame | pd.Series) and (
+        callable(getattr(X, "to_pandas", None))
+        and (hasattr(X, "__arrow_c_stream__") or hasattr(X, "__dataframe__"))
+    ):
+        try:
+            X = X.to_pandas()
+        except ImportError as exc:
+            raise ImportError(
+                f"Converting a {original.__module__}.{original.__name__} to pandas "
+                f"needs an optional library: {exc}. Install it (pip install "
+                "pyarrow), or pass a pandas DataFrame."
+            ) from exc
+    if isinstance(X, pd.Series):
+        raise ValueError(
+            f"Expected a 2-dimensional container but got {original} instead. "
+            f"{SERIES_FIX}"
+        )
+    return X
 
 
 def _same_names(X, estimator) -> bool:
@@ -115,7 +152,9 @@ class Columns:
     def __getitem__(self, position: int):
         """Return the column at ``position``, as an array."""
         if position not in self._arrays:
-            self._arrays[position] = _column_array(self.X, position)
+            values = _column_array(self.X, position)
+            check_not_complex(values, self.label(position))
+            self._arrays[position] = values
         return self._arrays[position]
 
     def floats(self, position: int) -> np.ndarray:
@@ -135,6 +174,19 @@ def _column_array(X, position: int):
         return get_array(position)
     series = X.iloc[:, position]
     return series.to_numpy() if isinstance(series.dtype, np.dtype) else series.array
+
+
+def check_not_complex(values, label: str) -> None:
+    """Refuse a column of complex numbers: no part of the model takes them."""
+    if getattr(values.dtype, "kind", None) == "c":
+        raise TypeError(
+            f"Column {label!r} holds complex numbers, which the model cannot use "
+            "(its buckets, scalings and vocabularies take real numbers; numpy "
+            "would silently drop the imaginary part). Pass the real and "
+            f"imaginary parts as two columns, np.real(X[{label!r}]) and "
+            f"np.imag(X[{label!r}]), or the magnitude np.abs(X[{label!r}]), or "
+            "drop the column."
+        )
 
 
 def resolve_columns(columns: Sequence, X, *, param: str) -> list[int]:

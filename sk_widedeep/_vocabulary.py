@@ -196,7 +196,11 @@ class Vocabulary:
             return _search(self.categories, values)
         if len(values) > FACTORIZE_FROM:
             # Many rows: look each distinct value up once (missing: code -1).
-            row_codes, uniques = pd.factorize(values)
+            try:
+                row_codes, uniques = pd.factorize(values)
+            except TypeError:  # unhashable values: name the column and the fix
+                _check_hashable(np.asarray(values, dtype=object), self.column)
+                raise
             uniques = np.asarray(uniques, dtype=object)
             self._check_kind(uniques)
             return np.append(self._lookup(uniques), 0)[row_codes]
@@ -217,9 +221,15 @@ class Vocabulary:
 
     def _lookup(self, values: np.ndarray) -> np.ndarray:
         """Codes of an object array, through the dict (in C: map over dict.get)."""
-        return np.fromiter(
-            map(self._codes.get, values, repeat(0)), dtype=np.int64, count=len(values)
-        )
+        try:
+            return np.fromiter(
+                map(self._codes.get, values, repeat(0)),
+                dtype=np.int64,
+                count=len(values),
+            )
+        except TypeError:  # unhashable values (a list in a cell): name the column
+            _check_hashable(values, self.column)
+            raise
 
 
 def check_kind(kind: str | None, values, column: str, seen: str, why: str) -> None:

@@ -355,7 +355,7 @@ def dataframe_library(convert):
         assert model.feature_names_in_.tolist() == ["city", "size", "x"]
         assert "city=Oslo" in model.wide_weights().index
         assert "city=Oslo" in cross.get_feature_names_out()
-        assert embedding.get_feature_names_out().tolist()[:2] == ["city", "size"]
+        assert embedding.get_feature_names_out().tolist()[:2] == ["city", "size_code"]
         # the same model as on the pandas frame, scoring either kind of frame
         on_pandas = clone(model).fit(f.X, f.y)
         np.testing.assert_array_equal(
@@ -398,8 +398,8 @@ def device_before_data(f):
 
 
 SERIES_FIX = (
-    "Pass a DataFrame: X[['age']] or X['age'].to_frame() for one column, "
-    "X.iloc[[0]] or row.to_frame().T for one row."
+    "Pass a DataFrame: X[[column]] or series.to_frame() for one column, "
+    "X.iloc[[i]] or row.to_frame().T for one row."
 )
 
 
