@@ -19,7 +19,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._columns import Columns, check_input, check_sample_weight
+from ._columns import Columns, check_input, check_sample_weight, scale_to_max
 from ._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._cross_product import CrossProductTransformer
 from ._distributed import (
@@ -548,12 +548,13 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         y_codes = self._label_encoder.transform(y).astype(np.int64)
         weight = None
         if sample_weight is not None:
-            weight = check_sample_weight(sample_weight, len(y_codes))
+            weight = scale_to_max(check_sample_weight(sample_weight, len(y_codes)))
         if self.class_weight is not None:
-            per_class = compute_sample_weight(self.class_weight, y)
+            per_class = scale_to_max(compute_sample_weight(self.class_weight, y))
             weight = per_class if weight is None else weight * per_class
         if weight is not None:
-            weight = weight / weight.mean()
+            # every weight is at most 1 here: the mean cannot overflow
+            weight = weight / weight.mean() if weight.any() else weight
         present = np.unique(y_codes if weight is None else y_codes[weight > 0])
         if not encode_only and len(present) < 2:
             raise _one_class_error(self.classes_[present])
@@ -596,23 +597,27 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         def check_shard():
             X_checked = check_input(self, X, reset=first)
             labels = self._check_labels(X_checked, y)
-            raw = None
+            raw, peak = None, 0.0
             if sample_weight is not None:
                 raw = check_sample_weight(sample_weight, len(labels))
+                # in units of this rank's largest weight, rescaled below to
+                # the largest of all ranks: no sum can overflow
+                peak = float(raw.max())
+                raw = scale_to_max(raw)
             values, codes = np.unique(labels, return_inverse=True)
             if first:
                 resolve_device(self.device)
                 inputs = self._fit_frozen_parts(X_checked)
             else:
                 inputs = self._inputs(X_checked)
-            return X_checked, labels, raw, values, codes, inputs
+            return X_checked, labels, raw, peak, values, codes, inputs
 
-        X, labels, raw, values, codes, inputs = on_every_rank(check_shard)
+        X, labels, raw, peak, values, codes, inputs = on_every_rank(check_shard)
         counts = np.bincount(codes, minlength=len(values)).astype(np.float64)
         sums = counts if raw is None else np.bincount(codes, raw, len(values))
         parts = _fingerprint(self.wide_, self.deep_) if first else None
         own_classes = None if classes is None else column_or_1d(classes)
-        shards = all_gather_objects((values, counts, sums, parts, own_classes))
+        shards = all_gather_objects((values, counts, sums, parts, own_classes, peak))
         if first:
             if any(shard[3] != shards[0][3] for shard in shards):
                 raise ValueError(
@@ -641,11 +646,16 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             self.classes_ = self._label_encoder.classes_
         n_classes = len(self.classes_)
         total_counts, total_sums = np.zeros(n_classes), np.zeros(n_classes)
-        for shard_values, shard_counts, shard_sums, _, _ in shards:
+        largest = max(shard[5] for shard in shards)
+        for shard_values, shard_counts, shard_sums, _, _, shard_peak in shards:
             self._check_known_labels(shard_values)
             where = self._label_encoder.transform(shard_values)
+            if raw is not None and shard_peak < largest:
+                shard_sums = shard_sums * (shard_peak / largest)
             total_counts[where] += shard_counts
             total_sums[where] += shard_sums
+        if raw is not None and peak < largest:
+            raw = raw * (peak / largest)
         per_class = np.ones(n_classes)
         if self.class_weight == "balanced":
             present = total_counts > 0
@@ -655,6 +665,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         elif self.class_weight is not None:
             seen = self.classes_[total_counts > 0]
             per_class[total_counts > 0] = compute_sample_weight(self.class_weight, seen)
+        per_class = scale_to_max(per_class * (total_counts > 0))
         present = np.flatnonzero(per_class * total_sums > 0)
         if classes is None and len(present) < 2:
             raise _one_class_error(self.classes_[present])
@@ -662,7 +673,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         weight = None
         if raw is not None or self.class_weight is not None:
             mean = (per_class * total_sums).sum() / total_counts.sum()
-            weight = per_class[y_codes] / mean
+            weight = per_class[y_codes] / mean if mean > 0 else per_class[y_codes]
             if raw is not None:
                 weight = raw * weight
         return X, y_codes, weight, inputs
@@ -958,6 +969,12 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
 
 def _one_class_error(present):
+    if not len(present):
+        return ValueError(
+            "WideDeepClassifier needs samples of at least 2 classes with non-zero "
+            "weight, but every row has weight 0 (sample_weight times "
+            "class_weight): give some rows of each class a positive weight."
+        )
     return ValueError(
         "WideDeepClassifier needs samples of at least 2 classes in the data "
         f"(with non-zero weight), but the data contains only one class: "

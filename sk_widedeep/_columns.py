@@ -257,7 +257,12 @@ def as_float(values, label: str) -> np.ndarray:
 
 
 def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
-    """Sample weights as float64, checked: right length, finite, not negative."""
+    """Sample weights as float64, checked: right length, finite, not negative.
+
+    The weights are returned as given; :func:`scale_to_max` brings them to at
+    most 1 before any sum, so that weights near the float64 maximum (1e308)
+    do not overflow.
+    """
     weight = np.asarray(sample_weight, dtype=np.float64)
     if weight.ndim == 0:
         weight = np.full(n_samples, float(weight))
@@ -272,6 +277,19 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
         raise ValueError(
             "sample_weight contains negative values; weights must be >= 0."
         )
-    if weight.sum() == 0:
-        raise ValueError("Sample weights must contain at least one non-zero number.")
+    if not weight.any():
+        raise ValueError(
+            "Sample weights must contain at least one non-zero number: "
+            "sample_weight gives every row weight 0."
+        )
     return weight
+
+
+def scale_to_max(values: np.ndarray) -> np.ndarray:
+    """Divide non-negative values by their maximum (all zeros stay zeros).
+
+    Only the ratios of sample and class weights matter; in units of the
+    largest, their sums cannot overflow.
+    """
+    peak = values.max(initial=0.0)
+    return values / peak if peak > 0 else values
