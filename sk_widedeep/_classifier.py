@@ -384,8 +384,11 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             hidden_units = self._check_hidden_units()
             X, y_codes, weight, inputs = self._shard_inputs(
                 X, y, sample_weight, classes=classes, first=True
-            )
+            )  # the device checked on every rank, before the data
+            self.device_ = resolve_device(self.device)
         else:
+            # before any work: a device this torch lacks fails at once
+            self.device_ = resolve_device(self.device)
             X = check_input(self, X, reset=True)
             if classes is not None:
                 self._label_encoder = LabelEncoder().fit(column_or_1d(classes))
@@ -400,7 +403,6 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             hidden_units = self._check_hidden_units()
             inputs = self._fit_parts(X)
 
-        self.device_ = resolve_device(self.device)
         self._seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         if self.data_parallel:  # one seed, rank 0's, even for random_state=None
             self._seed = broadcast_object(self._seed)

@@ -97,41 +97,82 @@ def make_optimizer(spec, params, part: str, *, sparse: bool):
     return optimizer(params, **kwargs)
 
 
+def device_choices() -> list[str]:
+    """List the devices this machine's torch can train on, for error messages."""
+    choices = ["auto", "cpu"]
+    if torch.cuda.is_available():
+        choices += ["cuda"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        choices.append("mps")
+    return choices
+
+
 def resolve_device(device: str) -> str:
-    """``"auto"`` becomes ``"cuda"`` when available, else ``"cpu"``."""
+    """``"auto"`` becomes ``"cuda"`` when available, else ``"cpu"``.
+
+    Any other device is checked here, before any work: it must be a torch
+    device that this torch build has and this machine can reach.
+    """
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
+    choices = ", ".join(map(repr, device_choices()))
     try:
         resolved = torch.device(device)
     except RuntimeError as exc:
         raise ValueError(
-            f"device={device!r} is not a torch device. Use 'auto', 'cpu', 'cuda' "
-            "or 'cuda:N'."
+            f"device={device!r} is not a torch device. Use one of {choices} "
+            "(on this machine)."
         ) from exc
-    if resolved.type == "cuda" and not torch.cuda.is_available():
+    if resolved.type == "cpu":
+        return device
+    if resolved.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r}, but torch finds no CUDA device here. Use "
+                f"device='auto' to fall back to the CPU, or one of {choices}."
+            )
+        return device
+    if resolved.type == "meta":
         raise ValueError(
-            f"device={device!r}, but torch finds no CUDA device here. Use "
-            "device='auto' to fall back to the CPU."
+            f"device={device!r} holds no data and cannot train. Use one of {choices}."
         )
+    try:  # another kind (mps, xpu...): does this build have it, and is it here?
+        torch.empty(1, device=resolved)
+    except (RuntimeError, AssertionError, AttributeError, ValueError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        reason = reason if len(reason) <= 100 else reason[:97] + "..."
+        raise ValueError(
+            f"device={device!r}, but this torch ({torch.__version__}) has no "
+            f"{resolved.type!r} device available here ({reason}). Use one of "
+            f"{choices}."
+        ) from None
     return device
 
 
 def available_device(device: str) -> str:
-    """Resolve ``device`` for a loaded model: the CPU when CUDA is missing.
+    """Resolve ``device`` for a loaded model: the CPU when the device is missing.
 
-    A model trained on a GPU then loads on a machine without one, with a
-    warning instead of an error.
+    A model trained on a GPU (CUDA, or another kind such as ``"mps"``) then
+    loads on a machine without one, with a warning instead of an error.
     """
-    if device != "auto" and not torch.cuda.is_available():
-        if torch.device(device).type == "cuda":
-            warnings.warn(
-                f"The model asks for device={device!r}, but torch finds no CUDA "
-                "device here: it is loaded on the CPU.",
-                UserWarning,
-                stacklevel=3,
-            )
-            return "cpu"
-    return resolve_device(device)
+    try:
+        return resolve_device(device)
+    except ValueError:
+        try:
+            kind = torch.device(device).type
+        except RuntimeError:
+            raise  # not a device at all: resolve_device's error
+        if kind == "meta":
+            raise
+    what = "CUDA device" if kind == "cuda" else f"{kind!r} device"
+    warnings.warn(
+        f"The model asks for device={device!r}, but torch finds no {what} "
+        "here: it is loaded on the CPU.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return "cpu"
 
 
 @contextmanager

@@ -221,6 +221,25 @@ def test_a_model_asking_for_cuda_loads_on_the_cpu(fitted, data, tmp_path, monkey
         sk_widedeep.load(tmp_path / "model.skwd", device="gpu please")
 
 
+@pytest.mark.skipif(
+    hasattr(torch, "xpu") and torch.xpu.is_available(), reason="an xpu device is here"
+)
+def test_a_model_asking_for_a_device_this_torch_lacks_loads_on_the_cpu(
+    fitted, data, tmp_path
+):
+    X, _ = data
+    model = copy.deepcopy(fitted).set_params(device="xpu")
+    model.save(tmp_path / "model.skwd")
+    with pytest.warns(
+        UserWarning, match="no 'xpu' device here: it is loaded on the CPU"
+    ):
+        loaded = sk_widedeep.load(tmp_path / "model.skwd")
+    assert loaded.device_ == "cpu" and loaded.device == "xpu"
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+    with pytest.raises(ValueError, match="device='xpu', but this torch"):
+        sk_widedeep.load(tmp_path / "model.skwd", device="xpu")
+
+
 def test_the_file_holds_json_and_tensors_only(fitted, tmp_path):
     fitted.save(tmp_path / "model.skwd")
     assert not list(tmp_path.glob("*.partial"))
