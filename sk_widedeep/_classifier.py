@@ -40,7 +40,6 @@ from ._net import (
     seeded,
     training_tensors,
 )
-from ._vocabulary import HashedColumn
 
 
 class WideDeepClassifier(ClassifierMixin, BaseEstimator):
@@ -453,10 +452,11 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     def _load_shared_weights(self, old_wide, old_deep, old_module, old_classes, module):
         """Start from the previous model wherever the new one shares its weights.
 
-        Wide weights are matched by feature name, embeddings by column and
-        value, the first layer's inputs by name; the other layers must have
-        the same shapes. A hashed slot or code (``hash_buckets``) is matched
-        only under the same ``hash_buckets``, where it holds the same values.
+        Wide weights are matched by column and exact value (or bucket
+        bounds), embeddings by column and exact value, the first layer's
+        inputs by name; the other layers must have the same shapes. A hashed
+        slot or code (``hash_buckets``) is matched only under the same
+        ``hash_buckets``, where it holds the same values.
         """
         if not np.array_equal(old_classes, self.classes_):
             raise ValueError(
@@ -466,7 +466,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             )
         wide_rows = None
         if self.wide_ is not None and old_wide is not None:
-            wide_rows = _matches(_wide_names(old_wide), _wide_names(self.wide_))
+            wide_rows = _matches(_wide_keys(old_wide), _wide_keys(self.wide_))
         embedding_rows = {}
         if isinstance(self.deep_, EmbeddingEncoder) and isinstance(
             old_deep, EmbeddingEncoder
@@ -480,8 +480,8 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                     embedding_rows[j] = (
                         i,
                         _matches(
-                            _code_labels(old_deep._coders[i]),
-                            _code_labels(self.deep_._coders[j]),
+                            old_deep._coders[i].exact_keys,
+                            self.deep_._coders[j].exact_keys,
                         ),
                     )
         input_columns = None
@@ -1034,24 +1034,22 @@ def _names(transformer):
     )
 
 
-def _wide_names(transformer):
-    """Output names to match wide weights by, hashed slots qualified.
+def _wide_keys(transformer):
+    """Keys to match wide weights by: exact values, or output names.
 
-    Under another ``hash_buckets``, ``user_id=#17`` holds other values: the
-    names of a hashing transformer carry its ``hash_buckets``.
+    A :class:`CrossProductTransformer`'s slots are matched by column and
+    exact value or bucket bounds (a hashed slot by its number of codes too:
+    under another ``hash_buckets``, ``user_id=#17`` holds other values);
+    another transformer's by output name, qualified by its ``hash_buckets``
+    when it has one.
     """
+    if isinstance(transformer, CrossProductTransformer):
+        return transformer._exact_keys()
     names = _names(transformer)
     hash_buckets = getattr(transformer, "hash_buckets", None)
     if hash_buckets is None:
         return names
     return np.asarray([f"{n} (of {hash_buckets})" for n in names], dtype=object)
-
-
-def _code_labels(coder):
-    """Labels to match embedding rows by: hashed codes qualified by their number."""
-    if isinstance(coder, HashedColumn):
-        return [f"{label} (of {coder.n_codes})" for label in coder.labels]
-    return coder.labels
 
 
 def _deep_input_names(deep, module):

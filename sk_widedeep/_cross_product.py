@@ -413,6 +413,24 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
             )
         return np.asarray(out, dtype=object)
 
+    def _exact_keys(self) -> list[tuple]:
+        """Exact key of every output slot, in output order (for warm start).
+
+        Like :meth:`get_feature_names_out`, but a slot is told by its column
+        and the exact value or bucket bounds it holds, which its name, made
+        to be read, may round (``-1.0298`` for -1.02980443...).
+        """
+        names = _check_feature_names_in(self, None)
+        out = [(names[p], key) for p in self._positions for key in self._keys_of(p)]
+        for cross, positions in zip(self._crosses, self._cross_positions, strict=True):
+            out += cross.exact_keys(
+                [names[p] for p in positions], [self._keys_of(p) for p in positions]
+            )
+        return out
+
+    def _keys_of(self, position: int) -> list[tuple]:
+        return self._encoders[position].exact_keys
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.categorical = True
