@@ -5,6 +5,9 @@ import io
 import json
 import pickle
 import re
+import struct
+import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from sk_widedeep import (
     EmbeddingEncoder,
     WideDeepClassifier,
     _net,
+    _persistence,
 )
 from sk_widedeep._persistence import FORMAT_VERSION
 
@@ -374,3 +378,65 @@ def test_load_runs_no_code_from_the_file(saved, tmp_path):
     with pytest.raises(ValueError, match="is not a file of plain tensors, refused"):
         sk_widedeep.load(path)
     assert not target.exists()
+
+
+# crafted files: members that inflate far beyond the file
+
+
+def _refused_fast_and_small(path, match):
+    """load(path) raises at once, without the memory the member would take."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(ValueError, match=match):
+            sk_widedeep.load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - start < 2.0
+    assert peak < 8 * 2**20, f"{peak / 2**20:.0f} MiB read before refusing"
+
+
+def test_load_refuses_a_member_that_inflates_a_thousandfold(saved):
+    # valid JSON still (whitespace may follow the document), but 64 MiB of it
+    # from 64 KiB in the file: refused from the sizes, before reading
+    path, document = saved
+    with zipfile.ZipFile(path) as archive:
+        tensors = archive.read("tensors.pt")
+    with zipfile.ZipFile(path, "w") as archive:
+        info = zipfile.ZipInfo("model.json")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w") as member:
+            member.write(json.dumps(document).encode())
+            for _ in range(64):
+                member.write(b" " * 2**20)
+        archive.writestr("tensors.pt", tensors)
+    _refused_fast_and_small(path, r"model.json inflates to 6\d{7} bytes, \d+ times")
+
+
+def test_load_refuses_a_member_that_declares_a_gibibyte(saved):
+    # the zip directory claims that model.json inflates to 1 GiB
+    path, _ = saved
+    content = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("model.json")
+    struct.pack_into("<I", content, info.header_offset + 22, 2**30)  # local header
+    at = content.find(b"PK\x01\x02")  # the central directory's entries
+    while at >= 0:
+        length = struct.unpack_from("<H", content, at + 28)[0]
+        if content[at + 46 : at + 46 + length] == b"model.json":
+            struct.pack_into("<I", content, at + 24, 2**30)
+        at = content.find(b"PK\x01\x02", at + 1)
+    path.write_bytes(bytes(content))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("model.json").file_size == 2**30
+    _refused_fast_and_small(path, "model.json inflates to 1073741824 bytes")
+
+
+def test_load_refuses_members_beyond_the_size_limit(saved, monkeypatch):
+    path, _ = saved
+    monkeypatch.setattr(_persistence, "MAX_MEMBER_BYTES", 1000)
+    with pytest.raises(
+        ValueError, match=r"\(model.json holds \d+ bytes, more than the 1000 bytes"
+    ):
+        sk_widedeep.load(path)
