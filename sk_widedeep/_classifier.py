@@ -933,7 +933,11 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         path : str or path-like
-            The file to write (replaced if it exists).
+            The file to write (replaced if it exists). The model is written
+            to a temporary file of its own in the same folder, then renamed
+            to ``path`` in one step: a crash leaves no half file, and several
+            threads or processes saving to one path each succeed, the last
+            rename winning.
 
         Raises
         ------
@@ -942,6 +946,8 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             ``callbacks``, transformers other than sk_widedeep's own,
             optimizer classes outside :mod:`torch.optim`, or categories that
             are not strings, numbers or booleans. Use joblib for such a model.
+        IsADirectoryError
+            When ``path`` is a folder.
 
         See Also
         --------

@@ -9,6 +9,7 @@ the probability of every class for each row of another file.
 import argparse
 import importlib.util
 import os
+import secrets
 import sys
 import time
 import warnings
@@ -130,9 +131,29 @@ def _exists(path, what):
 
 
 def _check_output(path):
-    """Refuse, before any work, an output path in a folder that does not exist."""
-    if not Path(path).resolve().parent.is_dir():
+    """Refuse, before any work, an output path that cannot be written.
+
+    The path must not be a folder, and its folder must exist and take a new
+    file: one is created there and removed again, which also catches
+    read-only file systems and missing permissions.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(
+            f"{str(path)!r} is a folder: give the path of a file to write, e.g. "
+            f"{str(target / 'model.skwd')!r}"
+        )
+    if not target.resolve().parent.is_dir():
         raise FileNotFoundError(f"the folder of {str(path)!r} does not exist")
+    probe = target.resolve().parent / f".{target.name}.{secrets.token_hex(8)}.probe"
+    try:
+        probe.open("xb").close()
+    except OSError as exc:
+        raise PermissionError(
+            f"cannot write {str(path)!r}: {exc.strerror or exc}. Choose a folder "
+            "you can write to."
+        ) from None
+    probe.unlink()
 
 
 def _write(frame, path):

@@ -19,7 +19,9 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import pickle
+import secrets
 import zipfile
 from pathlib import Path
 
@@ -104,16 +106,42 @@ def save(estimator, path) -> None:
         "estimator": tree,
         "arrays": writer.arrays,
     }
-    tensors = io.BytesIO()
-    torch.save(writer.tensors, tensors)
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    with zipfile.ZipFile(partial, "w") as archive:
-        archive.writestr(
-            _JSON, json.dumps(document, allow_nan=False), zipfile.ZIP_DEFLATED
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"{str(path)!r} is a folder: give the path of a file to write, e.g. "
+            f"{str(path / 'model.skwd')!r}."
         )
-        archive.writestr(_TENSORS, tensors.getvalue(), zipfile.ZIP_STORED)
-    partial.replace(path)  # a crash mid-write never leaves a half file at path
+    temporary = unique_temporary_file(path)
+    try:
+        tensors = io.BytesIO()
+        torch.save(writer.tensors, tensors)
+        with zipfile.ZipFile(temporary, "w") as archive:
+            archive.writestr(
+                _JSON, json.dumps(document, allow_nan=False), zipfile.ZIP_DEFLATED
+            )
+            archive.writestr(_TENSORS, tensors.getvalue(), zipfile.ZIP_STORED)
+        # atomic: a reader, or another thread saving to the same path, sees
+        # the old file or a whole new one, never half a file
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def unique_temporary_file(path: Path) -> Path:
+    """Create an empty file of a name no other save uses, next to ``path``.
+
+    In the target's folder, so that :func:`os.replace` renames it in one
+    step; created exclusively (``"x"``), with the permissions of any new file.
+    """
+    while True:
+        candidate = path.with_name(f".{path.name}.{secrets.token_hex(8)}.partial")
+        try:
+            with open(candidate, "xb"):
+                return candidate
+        except FileExistsError:  # pragma: no cover - 64 random bits collided
+            continue
 
 
 def load(path, *, device=None):

@@ -1,6 +1,7 @@
 """The ``sk-widedeep`` command line: fit, predict, formats, roles and errors."""
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -209,6 +210,34 @@ def test_cli_fit_errors(tmp_path, csv_file, capsys, argv, named):
     if named.startswith("'"):
         assert "country" in err  # the available columns are listed
     assert not (tmp_path / "m.skwd").exists()
+
+
+@pytest.mark.parametrize("target", ["folder", "unwritable folder"])
+def test_cli_fit_checks_the_output_before_training(
+    tmp_path, csv_file, capsys, monkeypatch, target
+):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    output = folder
+    if target == "unwritable folder":
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        folder.chmod(0o500)
+        output = folder / "m.skwd"
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("fit ran")
+
+    monkeypatch.setattr(sk_widedeep.WideDeepClassifier, "fit", no_training)
+    try:
+        argv = ["fit", str(csv_file), "--target", "installed", "-o", str(output)]
+        assert main([*argv, *FAST]) == 2
+    finally:
+        folder.chmod(0o700)
+    err = capsys.readouterr().err
+    assert err.startswith("sk-widedeep: error: ") and str(output) in err
+    assert "Traceback" not in err
+    assert os.listdir(folder) == [] and os.listdir(tmp_path) == ["out"]
 
 
 def test_cli_predict_errors(tmp_path, csv_file, model_file, capsys):

@@ -3,9 +3,11 @@
 import copy
 import io
 import json
+import os
 import pickle
 import re
 import struct
+import threading
 import time
 import tracemalloc
 import zipfile
@@ -246,7 +248,7 @@ def test_a_model_asking_for_a_device_this_torch_lacks_loads_on_the_cpu(
 
 def test_the_file_holds_json_and_tensors_only(fitted, tmp_path):
     fitted.save(tmp_path / "model.skwd")
-    assert not list(tmp_path.glob("*.partial"))
+    assert os.listdir(tmp_path) == ["model.skwd"]  # no temporary file left
     with zipfile.ZipFile(tmp_path / "model.skwd") as archive:
         assert sorted(archive.namelist()) == ["model.json", "tensors.pt"]
         document = json.loads(archive.read("model.json"))
@@ -440,3 +442,60 @@ def test_load_refuses_members_beyond_the_size_limit(saved, monkeypatch):
         ValueError, match=r"\(model.json holds \d+ bytes, more than the 1000 bytes"
     ):
         sk_widedeep.load(path)
+
+
+# saving: one unique temporary file per save, renamed over the target
+
+
+def _save_at_once(models, path):
+    """Save every model to ``path`` from its own thread, all at once; the errors."""
+    barrier = threading.Barrier(len(models))
+    errors = []
+
+    def save(model):
+        barrier.wait()
+        try:
+            model.save(path)
+        except Exception as exc:  # collected, then asserted
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(m,)) for m in models]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_threads_saving_to_one_path_each_succeed(fitted, data, tmp_path):
+    X, _ = data
+    path = tmp_path / "model.skwd"
+    models = [copy.deepcopy(fitted) for _ in range(6)]
+    for _ in range(3):  # rounds: the race is not certain in any one of them
+        assert _save_at_once(models, path) == []
+        loaded = sk_widedeep.load(path)  # a whole file, from one of the saves
+        np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+        assert os.listdir(tmp_path) == ["model.skwd"]
+
+
+def test_a_save_that_fails_leaves_nothing_behind(fitted, tmp_path, monkeypatch):
+    path = tmp_path / "model.skwd"
+    fitted.save(path)
+    before = path.read_bytes()
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_persistence.json, "dumps", fail)
+    with pytest.raises(OSError, match="disk full"):
+        fitted.save(path)
+    assert os.listdir(tmp_path) == ["model.skwd"]
+    assert path.read_bytes() == before  # the previous file is intact
+
+
+def test_save_to_a_folder_is_refused_before_writing(fitted, tmp_path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match="is a folder: give the path of a file"):
+        fitted.save(folder)
+    assert os.listdir(folder) == [] and os.listdir(tmp_path) == ["models"]
