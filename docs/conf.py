@@ -144,7 +144,6 @@ EXTERNAL_OBJECTS = {
         },
         "py:function": {
             "torch.load": "generated/$.html#$",
-            "torch.random.fork_rng": "random.html#$",
         },
     }),
     "skorch": ("https://skorch.readthedocs.io/en/stable/", {

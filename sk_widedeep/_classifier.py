@@ -37,7 +37,6 @@ from ._net import (
     predict_logits,
     resolve_device,
     rollback_on_error,
-    seeded,
     training_tensors,
 )
 
@@ -445,8 +444,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             verbose=self.verbose,
             data_parallel=self.data_parallel,
         )
-        with seeded(self._seed, self.device_):
-            net.initialize()
+        net.initialize()  # the weights drawn from a generator seeded by _seed
         return net
 
     def _load_shared_weights(self, old_wide, old_deep, old_module, old_classes, module):
@@ -802,8 +800,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     def _train(self, net, inputs, y_codes, weight, *, epochs):
         data = self._dataset(inputs, y_codes, weight)
         n_before = len(net.history)
-        with seeded(self._seed, self.device_):
-            net.partial_fit(data, epochs=epochs)  # returns on KeyboardInterrupt
+        net.partial_fit(data, epochs=epochs)  # returns on KeyboardInterrupt
         net.module_.eval()
         history = net.history
         interrupted = len(history) and "train_loss" not in history[-1]

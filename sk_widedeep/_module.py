@@ -6,6 +6,56 @@ import math
 
 import torch
 from torch import nn
+from torch.nn import functional
+
+
+def _linear(n_in: int, n_out: int, generator: torch.Generator, bias: bool = True):
+    """Build an ``nn.Linear`` initialized as torch does, from ``generator``.
+
+    The layer is built without initialization (``skip_init``), so torch's
+    global generator is not drawn from; then its weights get torch's default
+    distribution (Kaiming-uniform, bias uniform in ``±1/sqrt(n_in)``).
+    """
+    layer = nn.utils.skip_init(nn.Linear, n_in, n_out, bias=bias)
+    nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+    if bias:
+        bound = 1 / math.sqrt(n_in) if n_in > 0 else 0.0
+        nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+    return layer
+
+
+class SeededDropout(nn.Module):
+    """Dropout whose masks come from :attr:`generator`, a ``torch.Generator``.
+
+    The net that trains the module sets :attr:`generator` (on the module's
+    device) for the time of training, and seeds it at every epoch, so that
+    two fits running at once in two threads draw their masks from their own
+    generators; with no generator set it is ``nn.Dropout``, drawing from
+    torch's global generator.
+
+    Parameters
+    ----------
+    p : float
+        Probability of zeroing an element.
+    """
+
+    def __init__(self, p: float):
+        super().__init__()
+        self.p = p
+        self.generator: torch.Generator | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Zero each element with probability ``p`` and scale by ``1 / (1 - p)``."""
+        if not self.training or self.p == 0:
+            return x
+        if self.generator is None:
+            return functional.dropout(x, self.p, training=True)
+        keep = torch.empty_like(x).bernoulli_(1 - self.p, generator=self.generator)
+        return x * keep / (1 - self.p)
+
+    def extra_repr(self) -> str:
+        """Show ``p``, as ``nn.Dropout`` does."""
+        return f"p={self.p}"
 
 
 def _columns_by_dim(embedding_dims):
@@ -32,6 +82,8 @@ class EmbeddingGroup(nn.Module):
         Their embedding size.
     sparse : bool, default=False
         Give the table sparse gradients: only the rows looked up in a batch.
+    generator : torch.Generator or None, default=None
+        Draws the initial embeddings; None is a generator seeded with 0.
     """
 
     def __init__(
@@ -40,14 +92,19 @@ class EmbeddingGroup(nn.Module):
         cardinalities: list[int],
         dim: int,
         sparse: bool = False,
+        generator: torch.Generator | None = None,
     ):
         super().__init__()
+        if generator is None:
+            generator = torch.Generator().manual_seed(0)
         self.cardinalities = list(cardinalities)
-        self.table = nn.Embedding(sum(cardinalities), dim, sparse=sparse)
+        self.table = nn.utils.skip_init(
+            nn.Embedding, sum(cardinalities), dim, sparse=sparse
+        )
         offsets = torch.tensor([0, *cardinalities[:-1]]).cumsum(0)
         self.register_buffer("columns", torch.tensor(columns), persistent=False)
         self.register_buffer("offsets", offsets, persistent=False)
-        nn.init.normal_(self.table.weight, std=1 / math.sqrt(dim))
+        nn.init.normal_(self.table.weight, std=1 / math.sqrt(dim), generator=generator)
         with torch.no_grad():
             self.table.weight[offsets] = 0.0  # code 0 (unknown) starts neutral
 
@@ -103,6 +160,11 @@ class WideDeepModule(nn.Module):
         too, so that a step costs the rows of the batch, not of the table
         (ids with hundreds of thousands of values); None keeps every table
         dense.
+    random_seed : int, default=0
+        Seeds the ``torch.Generator`` that draws the initial weights. Torch's
+        global generator is never drawn from: the layers are built without
+        initialization, then initialized from this generator. Dropout draws
+        from the generator its net sets on each :class:`SeededDropout`.
     """
 
     def __init__(
@@ -116,12 +178,14 @@ class WideDeepModule(nn.Module):
         dropout: float = 0.0,
         sparse_wide: bool = False,
         sparse_embedding_rows: int | None = None,
+        random_seed: int = 0,
     ):
         super().__init__()
+        generator = torch.Generator().manual_seed(int(random_seed))
         self.wide = None
         if n_wide:
-            self.wide = nn.EmbeddingBag(
-                n_wide, n_outputs, mode="sum", sparse=sparse_wide
+            self.wide = nn.utils.skip_init(
+                nn.EmbeddingBag, n_wide, n_outputs, mode="sum", sparse=sparse_wide
             )
             nn.init.zeros_(self.wide.weight)
         groups = _columns_by_dim(embedding_dims)
@@ -131,7 +195,9 @@ class WideDeepModule(nn.Module):
             sparse = sparse_embedding_rows is not None and sum(rows) >= (
                 sparse_embedding_rows
             )
-            self.embeddings.append(EmbeddingGroup(columns, rows, dim, sparse))
+            self.embeddings.append(
+                EmbeddingGroup(columns, rows, dim, sparse, generator=generator)
+            )
         # The categorical inputs in the order their embeddings enter the MLP.
         self.embedding_order = [j for columns in groups.values() for j in columns]
         self.deep = None
@@ -139,12 +205,12 @@ class WideDeepModule(nn.Module):
         if width:
             layers: list[nn.Module] = []
             for units in hidden_units:
-                layers += [nn.Linear(width, units), nn.ReLU()]
+                layers += [_linear(width, units, generator), nn.ReLU()]
                 if dropout:
-                    layers.append(nn.Dropout(dropout))
+                    layers.append(SeededDropout(dropout))
                 width = units
             self.deep = nn.Sequential(*layers)
-            self.deep_output = nn.Linear(width, n_outputs, bias=False)
+            self.deep_output = _linear(width, n_outputs, generator, bias=False)
         self.bias = nn.Parameter(torch.zeros(n_outputs))
 
     def forward(
