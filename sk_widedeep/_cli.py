@@ -15,21 +15,16 @@ import time
 import warnings
 from pathlib import Path
 
-import pandas as pd
-
-from . import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier, load
+# pandas, torch and the estimators are imported where they are used, after
+# the arguments are parsed: '--help' and usage errors answer at once.
 
 PROG = "sk-widedeep"
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
 COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
 ERRORS = (ValueError, TypeError, KeyError, OSError, ImportError)  # no traceback
-# Read CSV numbers exactly as written: pandas 3 does by default (and deprecates
-# the option); pandas 2's default parser may be off in the last digit, which
-# can move a value across a bucket edge.
-EXACT_FLOATS = (
-    {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
-)
-DEFAULTS = WideDeepClassifier().get_params()
+DEFAULTS = {"hidden_units": (128, 64), "max_epochs": 8, "batch_size": 256}
+"""WideDeepClassifier's defaults shown by '--help' (tests/test_cli.py checks
+that they are the class's: importing it here would import torch)."""
 ESTIMATOR_OPTIONS = ["hidden_units", "max_epochs", "batch_size", "early_stopping"]
 ESTIMATOR_OPTIONS += ["random_state", "device", "verbose"]
 
@@ -109,15 +104,22 @@ def _pyarrow():
 
 def _read(path, text=(), verbatim=()):
     """Read a table, the ``text`` columns as strings; ``verbatim`` too from CSV."""
+    import pandas as pd
+
     fmt = _format(path)
     _exists(path, "data file")
+    # Read CSV numbers exactly as written: pandas 3 does by default (and
+    # deprecates the option); pandas 2's default parser may be off in the last
+    # digit, which can move a value across a bucket edge.
+    exact = int(pd.__version__.split(".")[0]) >= 3
+    exact_floats = {} if exact else {"float_precision": "round_trip"}
     try:
         if fmt == "parquet":
             frame = pd.read_parquet(path, engine=_pyarrow())
         else:
             dtype = dict.fromkeys([*text, *verbatim], "str")
             frame = pd.read_csv(
-                path, sep="\t" if fmt == "tsv" else ",", dtype=dtype, **EXACT_FLOATS
+                path, sep="\t" if fmt == "tsv" else ",", dtype=dtype, **exact_floats
             )
     except ValueError as exc:  # pandas' and pyarrow's parse errors among them
         raise ValueError(f"cannot read {str(path)!r}: {exc}") from exc
@@ -178,6 +180,8 @@ def _check(names, available, what, where):
 
 def _estimator(args, features):
     """Build the unfitted classifier that the fit options describe."""
+    from . import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
+
     crosses = args.cross or []
     where = "the features (all columns but the target, --id and --drop), which are"
     for option in ("wide", "categorical", "continuous"):
@@ -218,8 +222,12 @@ def _fit(args):
     if not features:
         raise ValueError(f"{args.data} has no feature column left to learn from.")
     clf = _estimator(args, features)
+    _warn_identifiers(data, features, args)
     start = time.perf_counter()
-    clf.fit(data[features], data[args.target])
+    with warnings.catch_warnings():
+        # said above in the words of the command line, with its fix
+        warnings.filterwarnings("ignore", message=".*like an identifier")
+        clf.fit(data[features], data[args.target])
     seconds = time.perf_counter() - start
     clf.save(args.output)
     wide, deep = clf.wide_, clf.deep_
@@ -245,6 +253,37 @@ def _fit(args):
     return 0
 
 
+def _warn_identifiers(data, features, args):
+    """Warn, before training, of features that look like ids: a value per row.
+
+    Text and integer columns (and any named in ``--categorical`` or
+    ``--wide``) from :data:`~sk_widedeep._columns.IDENTIFIER_MIN_ROWS` rows;
+    not float columns, whose values are distinct as a rule.
+    """
+    import pandas as pd
+
+    from ._columns import IDENTIFIER_MIN_ROWS
+
+    if len(data) < IDENTIFIER_MIN_ROWS:
+        return
+    named = {*(args.categorical or ()), *(args.wide or ())}
+    for column in features:
+        values = data[column]
+        if pd.api.types.is_float_dtype(values) and column not in named:
+            continue  # measurements: distinct values are the rule
+        # text, and integers (an id column reads as integers from a CSV file)
+        if values.nunique(dropna=False) == len(data) and not values.isna().any():
+            warnings.warn(
+                f"column {column!r} has a different value in each of the "
+                f"{len(data)} rows, like an id: the model would learn each value "
+                "by heart and know none of those of new rows. Pass it as --id "
+                f"{column} (kept out of the features, and copied to the scores "
+                f"by 'predict --id {column}'), or --drop {column}.",
+                UserWarning,
+                stacklevel=2,
+            )
+
+
 def _text_columns(model):
     """Columns that held strings in fit (a vocabulary or hashed): read as text."""
     coders = [
@@ -260,6 +299,8 @@ def _predict(args):
         _format(args.output)
         _check_output(args.output)
     _exists(args.model, "model file")
+    from . import load
+
     model = load(args.model, device=args.device)
     features = [str(c) for c in getattr(model, "feature_names_in_", ())]
     if not features:

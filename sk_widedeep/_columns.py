@@ -9,6 +9,7 @@ the columns seen in fit, in the same order.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from numbers import Integral
 
@@ -117,6 +118,42 @@ def column_labels(X) -> list[str]:
     return [f"x{i}" for i in range(X.shape[1])]
 
 
+IDENTIFIER_MIN_ROWS = 100
+"""From this many rows, a categorical column with a different value in each
+row is taken for an identifier, and fit warns about it."""
+
+IDENTIFIER_WARNING = "like an identifier"
+"""Words of that warning, to silence it: ``warnings.filterwarnings("ignore",
+message=".*like an identifier")``."""
+
+
+def warn_identifier(columns: Columns, position: int, n_values: int) -> None:
+    """Warn when a categorical column holds a different value in every row.
+
+    ``n_values`` is the number of values that fit kept for the column (all of
+    them present, none missing, when it equals the number of rows). The
+    warning is given once per column and :class:`Columns` object, so the
+    classifier, whose two transformers share one, warns once.
+    """
+    n_rows = columns.n_rows
+    if n_rows < IDENTIFIER_MIN_ROWS or n_values != n_rows:
+        return
+    label = columns.label(position)
+    if label in columns.warned:
+        return
+    columns.warned.add(label)
+    warnings.warn(
+        f"Column {label!r} holds a different value in each of its {n_rows} rows, "
+        f"{IDENTIFIER_WARNING} (a row or person id): the model can only learn "
+        "each of them by heart, and knows none of the values of new rows. Drop "
+        f"the column from X (e.g. X.drop(columns=[{label!r}])); if it is a "
+        "feature on purpose, silence this warning with "
+        "warnings.filterwarnings('ignore', message='.*like an identifier').",
+        UserWarning,
+        stacklevel=2,
+    )
+
+
 class Columns:
     """The columns of a validated X as 1-d arrays, each taken out of X once.
 
@@ -137,6 +174,7 @@ class Columns:
         self._arrays = {}
         self._floats = {}
         self._labels = None
+        self.warned = set()  # columns warned about (warn_identifier)
 
     @property
     def n_rows(self) -> int:

@@ -7,7 +7,14 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._columns import Columns, check_input, column_labels, is_numeric, resolve_columns
+from ._columns import (
+    Columns,
+    check_input,
+    column_labels,
+    is_numeric,
+    resolve_columns,
+    warn_identifier,
+)
 from ._compat import (
     Interval,
     StrOptions,
@@ -264,6 +271,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
                 encoder = HashedColumn.fit(values, self.hash_buckets, labels[position])
             else:
                 encoder = Vocabulary.fit(values, self.min_frequency, labels[position])
+                warn_identifier(columns, position, len(encoder.categories))
             self._encoders[position] = encoder
         codes, hashes = self._encode_columns(columns)
 

@@ -7,7 +7,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._columns import Columns, check_input, column_labels, is_numeric, resolve_columns
+from ._columns import (
+    Columns,
+    check_input,
+    column_labels,
+    is_numeric,
+    resolve_columns,
+    warn_identifier,
+)
 from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
 from ._vocabulary import (
     HashedColumn,
@@ -371,6 +378,10 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
                 Vocabulary.fit(columns[p], self.min_frequency, labels[p])
                 for p in self._categorical
             ]
+            for p, vocabulary in zip(
+                self._categorical, self._vocabularies, strict=True
+            ):
+                warn_identifier(columns, p, len(vocabulary.categories))
         else:
             self._vocabularies = [
                 HashedColumn.fit(columns[p], self.hash_buckets, labels[p])
