@@ -154,7 +154,7 @@ def test_movielens_with_explicit_roles_beats_lightgbm_level(movielens):
 def test_joint_model_beats_wide_only_and_deep_only_on_app_installs():
     results = compare_models(n_samples=100_000, random_state=0)
     auc = results["test AUC"]
-    # measured on this machine: wide-only 0.783, deep-only 0.850, joint 0.856
+    # measured on this machine: wide-only 0.783, deep-only 0.851, joint 0.858
     assert auc["wide & deep"] > auc["deep-only"] + 0.003
     assert auc["wide & deep"] > auc["wide-only"] + 0.03
 
