@@ -160,13 +160,13 @@ def available_device(device: str) -> str:
     """
     try:
         return resolve_device(device)
-    except ValueError:
+    except ValueError as error:
         try:
             kind = torch.device(device).type
         except RuntimeError:
-            raise  # not a device at all: resolve_device's error
-        if kind == "meta":
-            raise
+            kind = None  # not a device at all
+        if kind in (None, "meta"):
+            raise error
     what = "CUDA device" if kind == "cuda" else f"{kind!r} device"
     warnings.warn(
         f"The model asks for device={device!r}, but torch finds no {what} "
@@ -479,12 +479,11 @@ class WideDeepNet(NeuralNet):
             seed = _distributed.epoch_seed(self.random_seed, len(self.history))
         else:
             seed = self.random_seed + len(self.history)
-        for generator in {
-            id(g): g
-            for g in (self._shuffle_generator, self._dropout_generator)
-            if g is not None
-        }.values():
-            generator.manual_seed(seed)
+        shuffle = getattr(self, "_shuffle_generator", None)
+        dropout = getattr(self, "_dropout_generator", None)
+        for generator in (shuffle, dropout if dropout is not shuffle else None):
+            if generator is not None:
+                generator.manual_seed(seed)
 
     def get_iterator(self, dataset, training=False):
         """Shuffled batches for training, ordered ones for validation."""
