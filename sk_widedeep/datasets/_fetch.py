@@ -117,7 +117,11 @@ def _data_homes(start=None):
     """Every folder :func:`find_data_home` looks at, in its order."""
     if os.environ.get("SK_WIDEDEEP_DATA"):
         return [get_data_home()]
-    bases = [Path.cwd(), Path(__file__)]
+    bases = [Path(__file__)]
+    try:
+        bases.insert(0, Path.cwd())
+    except OSError:  # the current folder was removed
+        pass
     if start is not None:
         bases.insert(0, Path(start))
     shared = []
