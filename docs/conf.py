@@ -1,23 +1,32 @@
 """Sphinx configuration of the sk_widedeep documentation.
 
 ``make -C docs html`` builds it with warnings as errors. The gallery runs
-every ``examples/plot_*.py``; the real data sets are read from
-``$SK_WIDEDEEP_DATA``, or from a ``shared/data`` folder above the checkout.
+every ``examples/plot_*.py``; the real data sets are read where
+:func:`sk_widedeep.datasets.find_data_home` finds them, as the tests do
+(``$SK_WIDEDEEP_DATA``, else a ``shared/data`` folder above the checkout,
+else ``~/sk_widedeep_data``), or downloaded there. Offline and without them,
+the examples that read them are rendered without running, and their pages
+say so.
 
 Links into other projects' documentation (intersphinx) use each project's
 published inventory when this machine is online, and otherwise a small one
 written here from :data:`EXTERNAL_OBJECTS`: the objects these pages name, with
 their addresses in that documentation. So an offline build (CI) links them
-too, and warns about nothing.
+too, and warns about nothing; it does not try the published inventories
+either, which would only print that they cannot be fetched.
+
+``SK_WIDEDEEP_DOCS_OFFLINE=1`` builds as if this machine were offline.
 """
 
+import functools
 import os
+import re
 import urllib.request
 import zlib
 from pathlib import Path
 
 import sk_widedeep
-from sk_widedeep.datasets import get_data_home
+from sk_widedeep.datasets import find_data_home
 
 project = "sk_widedeep"
 author = "sk_widedeep developers"
@@ -45,31 +54,78 @@ html_static_path = ["_static"]
 
 DOCS = Path(__file__).resolve().parent
 
+
+@functools.cache
+def online(url):
+    """Whether ``url`` answers within 5 seconds (and we are not told offline)."""
+    if os.environ.get("SK_WIDEDEEP_DOCS_OFFLINE"):
+        return False
+    try:
+        urllib.request.urlopen(url, timeout=5).close()
+    except OSError:
+        return False
+    return True
+
+
 # --- the gallery ---------------------------------------------------------
-for parent in DOCS.parents:
-    if (parent / "shared" / "data" / "adult.csv.gz").exists():
-        os.environ.setdefault("SK_WIDEDEEP_DATA", str(parent / "shared" / "data"))
-        break
 os.environ.setdefault("MPLBACKEND", "Agg")
+adult_home = find_data_home("adult.csv.gz", start=DOCS)
+movielens_home = find_data_home("movielens100k", start=DOCS)
+if adult_home == movielens_home:
+    # the examples call fetch_*() from another folder: point them at it
+    os.environ.setdefault("SK_WIDEDEEP_DATA", str(adult_home))
 
 # Every example runs, but where the real data sets are neither here nor
-# downloadable: then those that need them are shown without their output, and
-# the build says so (this is not a failure of the build).
-data_home = get_data_home()
+# downloadable: then those that need them are shown without their output, on
+# a page that says so, and the build says so (this is not a failure).
 run_examples = r"/plot_"
-if (
-    not (data_home / "adult.csv.gz").exists()
-    or not (data_home / "movielens100k" / "ratings.csv.gz").exists()
-):
-    try:
-        urllib.request.urlopen("https://files.grouplens.org", timeout=5).close()
-    except OSError:
-        run_examples = r"/plot_(?!adult|movielens)"
-        print(
-            f"NOTE: no copy of Adult and MovieLens in {data_home} and no network: "
-            "the examples that read them are rendered without running. Point "
-            "$SK_WIDEDEEP_DATA at a folder that has them to run them."
-        )
+NOT_RUN = re.compile(r"plot_(adult|movielens)")
+examples_not_run = False
+have_data = (adult_home / "adult.csv.gz").exists() and (
+    movielens_home / "movielens100k" / "ratings.csv.gz"
+).exists()
+if not have_data and not online("https://files.grouplens.org"):
+    run_examples = r"/plot_(?!adult|movielens)"
+    examples_not_run = True
+    print(
+        "NOTE: no copy of Adult and MovieLens (looked in $SK_WIDEDEEP_DATA, "
+        "shared/data above, ~/sk_widedeep_data) and no network: the examples "
+        "that read them are rendered without running. Run "
+        "sk_widedeep.datasets.fetch_adult() and fetch_movielens_100k() once "
+        "online, or point $SK_WIDEDEEP_DATA at a copy, to run them."
+    )
+
+NOT_RUN_NOTE = """
+.. note::
+
+   This example was **not run** when this documentation was built: the data
+   set it reads was neither on the building machine nor downloadable. The
+   page shows its code without its output. Run it yourself (it downloads the
+   data once), or build the documentation online, or with
+   ``$SK_WIDEDEEP_DATA`` pointing at a copy, to see its results.
+
+"""
+
+
+def note_examples_not_run(app, docname, source):
+    """Say, at the top of a gallery page rendered without running, that it was not."""
+    name = docname.rsplit("/", 1)[-1]
+    if not (
+        examples_not_run
+        and docname.startswith("auto_examples/")
+        and NOT_RUN.match(name)
+    ):
+        return
+    # after the title: the label sphinx-gallery writes, a title, its underline
+    title = re.search(r"\.\. _sphx_glr_[^\n]*:\n\s*\n[^\n]+\n=+\n", source[0])
+    at = title.end() if title else 0
+    source[0] = source[0][:at] + NOT_RUN_NOTE + source[0][at:]
+
+
+def setup(app):
+    """Connect the note on examples rendered without running."""
+    app.connect("source-read", note_examples_not_run)
+
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
@@ -144,7 +200,6 @@ EXTERNAL_OBJECTS = {
         },
         "py:function": {
             "torch.load": "generated/$.html#$",
-            "torch.random.fork_rng": "random.html#$",
         },
     }),
     "skorch": ("https://skorch.readthedocs.io/en/stable/", {
@@ -178,7 +233,15 @@ INVENTORIES = DOCS / "_build" / "inventories"
 INVENTORIES.mkdir(parents=True, exist_ok=True)
 intersphinx_mapping = {}
 for key, (url, objects) in EXTERNAL_OBJECTS.items():
+    local = str(INVENTORIES / f"{key}.inv")
     write_inventory(INVENTORIES / f"{key}.inv", key, objects)
-    # the published inventory first; this one when it cannot be fetched
-    intersphinx_mapping[key] = (url, (None, str(INVENTORIES / f"{key}.inv")))
+    if online(url):  # the published inventory first; ours if it fails
+        intersphinx_mapping[key] = (url, (None, local))
+    else:  # offline: ours alone, rather than a "not fetchable" message each
+        intersphinx_mapping[key] = (url, local)
+if not all(online(url) for url, _ in EXTERNAL_OBJECTS.values()):
+    print(
+        "NOTE: some documentation sites are unreachable: their links use the "
+        "inventories written by docs/conf.py (EXTERNAL_OBJECTS)."
+    )
 intersphinx_timeout = 5

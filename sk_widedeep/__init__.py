@@ -1,12 +1,19 @@
 """sk_widedeep: the Wide & Deep model (Cheng et al., 2016) for scikit-learn."""
 
+import importlib
+
 __version__ = "0.1.0"
 
-from ._classifier import WideDeepClassifier  # noqa: E402
-from ._cross_product import CrossProductTransformer  # noqa: E402
-from ._embedding import EmbeddingEncoder  # noqa: E402
-from ._persistence import load  # noqa: E402
-from ._presets import paper_preset  # noqa: E402
+# The public names load on first use (PEP 562): importing the package, or a
+# light submodule such as the command line (``sk-widedeep --help``), does not
+# import torch and scikit-learn until a class is needed.
+_EXPORTS = {
+    "CrossProductTransformer": "._cross_product",
+    "EmbeddingEncoder": "._embedding",
+    "WideDeepClassifier": "._classifier",
+    "load": "._persistence",
+    "paper_preset": "._presets",
+}
 
 __all__ = [
     "CrossProductTransformer",
@@ -16,3 +23,18 @@ __all__ = [
     "load",
     "paper_preset",
 ]
+
+
+def __getattr__(name):
+    """Import a public name's module the first time the name is used."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    """List the public names with the module's other attributes."""
+    return sorted({*globals(), *__all__})

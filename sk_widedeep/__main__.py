@@ -50,7 +50,7 @@ def app_store_models(**params):
     }
 
 
-def compare_models(n_samples=100_000, max_epochs=None, random_state=0):
+def compare_models(n_samples=100_000, max_epochs=None, random_state=0, report=None):
     """Fit the three models on one split and score them on held-out rows.
 
     The models use the library's defaults, but for their column roles.
@@ -63,6 +63,9 @@ def compare_models(n_samples=100_000, max_epochs=None, random_state=0):
         Training epochs of every model; None keeps the default.
     random_state : int, default=0
         Seeds the data, the split and the models.
+    report : callable or None, default=None
+        Called as ``report(name, row)`` as soon as each model is scored, with
+        its row of the results (a dict), e.g. to print progress.
 
     Returns
     -------
@@ -88,7 +91,18 @@ def compare_models(n_samples=100_000, max_epochs=None, random_state=0):
             "log loss": log_loss(y_test, proba),
             "fit seconds": seconds,
         }
+        if report is not None:
+            report(name, rows[name])
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _print_row(name, row):
+    """Print one model's scores as soon as it is done."""
+    print(
+        f"{name:>12}: test AUC {row['test AUC']:.4f}, log loss {row['log loss']:.4f}, "
+        f"fit {row['fit seconds']:.1f} s",
+        flush=True,
+    )
 
 
 def main(argv=None):
@@ -106,12 +120,14 @@ def main(argv=None):
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     args = parser.parse_args(argv)
-    results = compare_models(args.n_samples, args.epochs, args.seed)
     epochs = args.epochs or WideDeepClassifier().max_epochs
     print(
         f"make_app_installs(n_samples={args.n_samples}, random_state={args.seed}), "
-        f"80/20 split, {epochs} epochs"
+        f"80/20 split, {epochs} epochs; training wide-only, deep-only, wide & deep "
+        "(a line as each finishes)",
+        flush=True,
     )
+    results = compare_models(args.n_samples, args.epochs, args.seed, _print_row)
     print(results.to_string(float_format=lambda v: f"{v:.4f}"))
 
 

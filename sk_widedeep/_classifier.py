@@ -19,7 +19,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._columns import Columns, check_input, check_sample_weight
+from ._columns import Columns, check_input, check_sample_weight, scale_to_max
 from ._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._cross_product import CrossProductTransformer
 from ._distributed import (
@@ -37,11 +37,9 @@ from ._net import (
     predict_logits,
     resolve_device,
     rollback_on_error,
-    seeded,
     torch_threads,
     training_tensors,
 )
-from ._vocabulary import HashedColumn
 
 EARLY_STOPPING_MIN_ROWS = 500
 """``early_stopping="auto"`` is on from this many rows (50 held out at 10%).
@@ -425,8 +423,11 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             hidden_units = self._check_hidden_units()
             X, y_codes, weight, inputs = self._shard_inputs(
                 X, y, sample_weight, classes=classes, first=True
-            )
+            )  # the device checked on every rank, before the data
+            self.device_ = resolve_device(self.device)
         else:
+            # before any work: a device this torch lacks fails at once
+            self.device_ = resolve_device(self.device)
             X = check_input(self, X, reset=True)
             if classes is not None:
                 self._label_encoder = LabelEncoder().fit(column_or_1d(classes))
@@ -441,7 +442,6 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             hidden_units = self._check_hidden_units()
             inputs = self._fit_parts(X)
 
-        self.device_ = resolve_device(self.device)
         self._seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         if self.data_parallel:  # one seed, rank 0's, even for random_state=None
             self._seed = broadcast_object(self._seed)
@@ -496,17 +496,17 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             verbose=self.verbose,
             data_parallel=self.data_parallel,
         )
-        with seeded(self._seed, self.device_):
-            net.initialize()
+        net.initialize()  # the weights drawn from a generator seeded by _seed
         return net
 
     def _load_shared_weights(self, old_wide, old_deep, old_module, old_classes, module):
         """Start from the previous model wherever the new one shares its weights.
 
-        Wide weights are matched by feature name, embeddings by column and
-        value, the first layer's inputs by name; the other layers must have
-        the same shapes. A hashed slot or code (``hash_buckets``) is matched
-        only under the same ``hash_buckets``, where it holds the same values.
+        Wide weights are matched by column and exact value (or bucket
+        bounds), embeddings by column and exact value, the first layer's
+        inputs by name; the other layers must have the same shapes. A hashed
+        slot or code (``hash_buckets``) is matched only under the same
+        ``hash_buckets``, where it holds the same values.
         """
         if not np.array_equal(old_classes, self.classes_):
             raise ValueError(
@@ -516,7 +516,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             )
         wide_rows = None
         if self.wide_ is not None and old_wide is not None:
-            wide_rows = _matches(_wide_names(old_wide), _wide_names(self.wide_))
+            wide_rows = _matches(_wide_keys(old_wide), _wide_keys(self.wide_))
         embedding_rows = {}
         if isinstance(self.deep_, EmbeddingEncoder) and isinstance(
             old_deep, EmbeddingEncoder
@@ -530,8 +530,8 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
                     embedding_rows[j] = (
                         i,
                         _matches(
-                            _code_labels(old_deep._coders[i]),
-                            _code_labels(self.deep_._coders[j]),
+                            old_deep._coders[i].exact_keys,
+                            self.deep_._coders[j].exact_keys,
                         ),
                     )
         periodic_columns = None
@@ -612,12 +612,13 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         y_codes = self._label_encoder.transform(y).astype(np.int64)
         weight = None
         if sample_weight is not None:
-            weight = check_sample_weight(sample_weight, len(y_codes))
+            weight = scale_to_max(check_sample_weight(sample_weight, len(y_codes)))
         if self.class_weight is not None:
-            per_class = compute_sample_weight(self.class_weight, y)
+            per_class = scale_to_max(compute_sample_weight(self.class_weight, y))
             weight = per_class if weight is None else weight * per_class
         if weight is not None:
-            weight = weight / weight.mean()
+            # every weight is at most 1 here: the mean cannot overflow
+            weight = weight / weight.mean() if weight.any() else weight
         present = np.unique(y_codes if weight is None else y_codes[weight > 0])
         if not encode_only and len(present) < 2:
             raise _one_class_error(self.classes_[present])
@@ -660,23 +661,27 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         def check_shard():
             X_checked = check_input(self, X, reset=first)
             labels = self._check_labels(X_checked, y)
-            raw = None
+            raw, peak = None, 0.0
             if sample_weight is not None:
                 raw = check_sample_weight(sample_weight, len(labels))
+                # in units of this rank's largest weight, rescaled below to
+                # the largest of all ranks: no sum can overflow
+                peak = float(raw.max())
+                raw = scale_to_max(raw)
             values, codes = np.unique(labels, return_inverse=True)
             if first:
                 resolve_device(self.device)
                 inputs = self._fit_frozen_parts(X_checked)
             else:
                 inputs = self._inputs(X_checked)
-            return X_checked, labels, raw, values, codes, inputs
+            return X_checked, labels, raw, peak, values, codes, inputs
 
-        X, labels, raw, values, codes, inputs = on_every_rank(check_shard)
+        X, labels, raw, peak, values, codes, inputs = on_every_rank(check_shard)
         counts = np.bincount(codes, minlength=len(values)).astype(np.float64)
         sums = counts if raw is None else np.bincount(codes, raw, len(values))
         parts = _fingerprint(self.wide_, self.deep_) if first else None
         own_classes = None if classes is None else column_or_1d(classes)
-        shards = all_gather_objects((values, counts, sums, parts, own_classes))
+        shards = all_gather_objects((values, counts, sums, parts, own_classes, peak))
         if first:
             if any(shard[3] != shards[0][3] for shard in shards):
                 raise ValueError(
@@ -705,11 +710,16 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             self.classes_ = self._label_encoder.classes_
         n_classes = len(self.classes_)
         total_counts, total_sums = np.zeros(n_classes), np.zeros(n_classes)
-        for shard_values, shard_counts, shard_sums, _, _ in shards:
+        largest = max(shard[5] for shard in shards)
+        for shard_values, shard_counts, shard_sums, _, _, shard_peak in shards:
             self._check_known_labels(shard_values)
             where = self._label_encoder.transform(shard_values)
+            if raw is not None and shard_peak < largest:
+                shard_sums = shard_sums * (shard_peak / largest)
             total_counts[where] += shard_counts
             total_sums[where] += shard_sums
+        if raw is not None and peak < largest:
+            raw = raw * (peak / largest)
         per_class = np.ones(n_classes)
         if self.class_weight == "balanced":
             present = total_counts > 0
@@ -719,6 +729,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         elif self.class_weight is not None:
             seen = self.classes_[total_counts > 0]
             per_class[total_counts > 0] = compute_sample_weight(self.class_weight, seen)
+        per_class = scale_to_max(per_class * (total_counts > 0))
         present = np.flatnonzero(per_class * total_sums > 0)
         if classes is None and len(present) < 2:
             raise _one_class_error(self.classes_[present])
@@ -726,7 +737,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         weight = None
         if raw is not None or self.class_weight is not None:
             mean = (per_class * total_sums).sum() / total_counts.sum()
-            weight = per_class[y_codes] / mean
+            weight = per_class[y_codes] / mean if mean > 0 else per_class[y_codes]
             if raw is not None:
                 weight = raw * weight
         return X, y_codes, weight, inputs
@@ -857,7 +868,7 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
     def _train(self, net, inputs, y_codes, weight, *, epochs):
         data = self._dataset(inputs, y_codes, weight)
         n_before = len(net.history)
-        with seeded(self._seed, self.device_), torch_threads(self.n_jobs):
+        with torch_threads(self.n_jobs):
             net.partial_fit(data, epochs=epochs)  # returns on KeyboardInterrupt
         net.module_.eval()
         history = net.history
@@ -990,7 +1001,11 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         path : str or path-like
-            The file to write (replaced if it exists).
+            The file to write (replaced if it exists). The model is written
+            to a temporary file of its own in the same folder, then renamed
+            to ``path`` in one step: a crash leaves no half file, and several
+            threads or processes saving to one path each succeed, the last
+            rename winning.
 
         Raises
         ------
@@ -999,6 +1014,8 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
             ``callbacks``, transformers other than sk_widedeep's own,
             optimizer classes outside :mod:`torch.optim`, or categories that
             are not strings, numbers or booleans. Use joblib for such a model.
+        IsADirectoryError
+            When ``path`` is a folder.
 
         See Also
         --------
@@ -1028,6 +1045,12 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
 
 
 def _one_class_error(present):
+    if not len(present):
+        return ValueError(
+            "WideDeepClassifier needs samples of at least 2 classes with non-zero "
+            "weight, but every row has weight 0 (sample_weight times "
+            "class_weight): give some rows of each class a positive weight."
+        )
     return ValueError(
         "WideDeepClassifier needs samples of at least 2 classes in the data "
         f"(with non-zero weight), but the data contains only one class: "
@@ -1085,24 +1108,22 @@ def _names(transformer):
     )
 
 
-def _wide_names(transformer):
-    """Output names to match wide weights by, hashed slots qualified.
+def _wide_keys(transformer):
+    """Keys to match wide weights by: exact values, or output names.
 
-    Under another ``hash_buckets``, ``user_id=#17`` holds other values: the
-    names of a hashing transformer carry its ``hash_buckets``.
+    A :class:`CrossProductTransformer`'s slots are matched by column and
+    exact value or bucket bounds (a hashed slot by its number of codes too:
+    under another ``hash_buckets``, ``user_id=#17`` holds other values);
+    another transformer's by output name, qualified by its ``hash_buckets``
+    when it has one.
     """
+    if isinstance(transformer, CrossProductTransformer):
+        return transformer._exact_keys()
     names = _names(transformer)
     hash_buckets = getattr(transformer, "hash_buckets", None)
     if hash_buckets is None:
         return names
     return np.asarray([f"{n} (of {hash_buckets})" for n in names], dtype=object)
-
-
-def _code_labels(coder):
-    """Labels to match embedding rows by: hashed codes qualified by their number."""
-    if isinstance(coder, HashedColumn):
-        return [f"{label} (of {coder.n_codes})" for label in coder.labels]
-    return coder.labels
 
 
 def _deep_input_names(deep, module):

@@ -9,26 +9,22 @@ the probability of every class for each row of another file.
 import argparse
 import importlib.util
 import os
+import secrets
 import sys
 import time
 import warnings
 from pathlib import Path
 
-import pandas as pd
-
-from . import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier, load
+# pandas, torch and the estimators are imported where they are used, after
+# the arguments are parsed: '--help' and usage errors answer at once.
 
 PROG = "sk-widedeep"
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
 COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
 ERRORS = (ValueError, TypeError, KeyError, OSError, ImportError)  # no traceback
-# Read CSV numbers exactly as written: pandas 3 does by default (and deprecates
-# the option); pandas 2's default parser may be off in the last digit, which
-# can move a value across a bucket edge.
-EXACT_FLOATS = (
-    {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
-)
-DEFAULTS = WideDeepClassifier().get_params()
+DEFAULTS = {"hidden_units": (128, 64), "max_epochs": 50, "batch_size": 256}
+"""WideDeepClassifier's defaults shown by '--help' (tests/test_cli.py checks
+that they are the class's: importing it here would import torch)."""
 ESTIMATOR_OPTIONS = ["hidden_units", "max_epochs", "batch_size", "early_stopping"]
 ESTIMATOR_OPTIONS += ["random_state", "device", "verbose"]
 
@@ -108,15 +104,22 @@ def _pyarrow():
 
 def _read(path, text=(), verbatim=()):
     """Read a table, the ``text`` columns as strings; ``verbatim`` too from CSV."""
+    import pandas as pd
+
     fmt = _format(path)
     _exists(path, "data file")
+    # Read CSV numbers exactly as written: pandas 3 does by default (and
+    # deprecates the option); pandas 2's default parser may be off in the last
+    # digit, which can move a value across a bucket edge.
+    exact = int(pd.__version__.split(".")[0]) >= 3
+    exact_floats = {} if exact else {"float_precision": "round_trip"}
     try:
         if fmt == "parquet":
             frame = pd.read_parquet(path, engine=_pyarrow())
         else:
             dtype = dict.fromkeys([*text, *verbatim], "str")
             frame = pd.read_csv(
-                path, sep="\t" if fmt == "tsv" else ",", dtype=dtype, **EXACT_FLOATS
+                path, sep="\t" if fmt == "tsv" else ",", dtype=dtype, **exact_floats
             )
     except ValueError as exc:  # pandas' and pyarrow's parse errors among them
         raise ValueError(f"cannot read {str(path)!r}: {exc}") from exc
@@ -130,9 +133,29 @@ def _exists(path, what):
 
 
 def _check_output(path):
-    """Refuse, before any work, an output path in a folder that does not exist."""
-    if not Path(path).resolve().parent.is_dir():
+    """Refuse, before any work, an output path that cannot be written.
+
+    The path must not be a folder, and its folder must exist and take a new
+    file: one is created there and removed again, which also catches
+    read-only file systems and missing permissions.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(
+            f"{str(path)!r} is a folder: give the path of a file to write, e.g. "
+            f"{str(target / 'model.skwd')!r}"
+        )
+    if not target.resolve().parent.is_dir():
         raise FileNotFoundError(f"the folder of {str(path)!r} does not exist")
+    probe = target.resolve().parent / f".{target.name}.{secrets.token_hex(8)}.probe"
+    try:
+        probe.open("xb").close()
+    except OSError as exc:
+        raise PermissionError(
+            f"cannot write {str(path)!r}: {exc.strerror or exc}. Choose a folder "
+            "you can write to."
+        ) from None
+    probe.unlink()
 
 
 def _write(frame, path):
@@ -157,6 +180,8 @@ def _check(names, available, what, where):
 
 def _estimator(args, features):
     """Build the unfitted classifier that the fit options describe."""
+    from . import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
+
     crosses = args.cross or []
     where = "the features (all columns but the target, --id and --drop), which are"
     for option in ("wide", "categorical", "continuous"):
@@ -197,8 +222,12 @@ def _fit(args):
     if not features:
         raise ValueError(f"{args.data} has no feature column left to learn from.")
     clf = _estimator(args, features)
+    _warn_identifiers(data, features, args)
     start = time.perf_counter()
-    clf.fit(data[features], data[args.target])
+    with warnings.catch_warnings():
+        # said above in the words of the command line, with its fix
+        warnings.filterwarnings("ignore", message=".*like an identifier")
+        clf.fit(data[features], data[args.target])
     seconds = time.perf_counter() - start
     clf.save(args.output)
     wide, deep = clf.wide_, clf.deep_
@@ -224,6 +253,37 @@ def _fit(args):
     return 0
 
 
+def _warn_identifiers(data, features, args):
+    """Warn, before training, of features that look like ids: a value per row.
+
+    Text and integer columns (and any named in ``--categorical`` or
+    ``--wide``) from :data:`~sk_widedeep._columns.IDENTIFIER_MIN_ROWS` rows;
+    not float columns, whose values are distinct as a rule.
+    """
+    import pandas as pd
+
+    from ._columns import IDENTIFIER_MIN_ROWS
+
+    if len(data) < IDENTIFIER_MIN_ROWS:
+        return
+    named = {*(args.categorical or ()), *(args.wide or ())}
+    for column in features:
+        values = data[column]
+        if pd.api.types.is_float_dtype(values) and column not in named:
+            continue  # measurements: distinct values are the rule
+        # text, and integers (an id column reads as integers from a CSV file)
+        if values.nunique(dropna=False) == len(data) and not values.isna().any():
+            warnings.warn(
+                f"column {column!r} has a different value in each of the "
+                f"{len(data)} rows, like an id: the model would learn each value "
+                "by heart and know none of those of new rows. Pass it as --id "
+                f"{column} (kept out of the features, and copied to the scores "
+                f"by 'predict --id {column}'), or --drop {column}.",
+                UserWarning,
+                stacklevel=2,
+            )
+
+
 def _text_columns(model):
     """Columns that held strings in fit (a vocabulary or hashed): read as text."""
     coders = [
@@ -239,6 +299,8 @@ def _predict(args):
         _format(args.output)
         _check_output(args.output)
     _exists(args.model, "model file")
+    from . import load
+
     model = load(args.model, device=args.device)
     features = [str(c) for c in getattr(model, "feature_names_in_", ())]
     if not features:
@@ -301,12 +363,30 @@ def _parser():
     units, epochs, batch = map(DEFAULTS.get, ESTIMATOR_OPTIONS[:3])
     help_ = f"widths of the deep part's layers (default: {','.join(map(str, units))})"
     add("--hidden-units", type=_units, metavar="N,N", help=help_)
-    add("--max-epochs", type=int, metavar="N", help=f"epochs (default: {epochs})")
+    help_ = f"epochs, at most with early stopping (default: {epochs})"
+    add("--max-epochs", type=int, metavar="N", help=help_)
     add(
         "--batch-size", type=int, metavar="N", help=f"rows per batch (default: {batch})"
     )
-    help_ = "hold out 10%% of the rows, stop when their loss stops improving"
-    add("--early-stopping", action="store_true", default=None, help=help_)
+    stopping = fit.add_mutually_exclusive_group()
+    help_ = (
+        "hold out 10%% of the rows, stop when their loss stops improving "
+        "(default: from 500 rows)"
+    )
+    stopping.add_argument(
+        "--early-stopping",
+        dest="early_stopping",
+        action="store_true",
+        default=None,
+        help=help_,
+    )
+    help_ = "train on every row for --max-epochs epochs"
+    stopping.add_argument(
+        "--no-early-stopping",
+        dest="early_stopping",
+        action="store_false",
+        help=help_,
+    )
     add("--random-state", type=int, metavar="N", help="seed (default: none)")
     add("--device", metavar="DEV", help="auto, cpu, cuda, cuda:N (default: auto)")
     help_ = "0: silent (default), 1: a line per epoch, 2: and a progress bar"

@@ -9,6 +9,7 @@ the columns seen in fit, in the same order.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from numbers import Integral
 
@@ -28,6 +29,7 @@ def check_input(estimator, X, *, reset: bool):
     at least one row; transforming and predicting accept zero rows (an empty
     partition of a larger table) and give empty results.
     """
+    X = _as_pandas(X)
     if sp.issparse(X):
         raise TypeError(
             f"{type(estimator).__name__} takes a dense array or a DataFrame of raw "
@@ -63,6 +65,42 @@ def check_input(estimator, X, *, reset: bool):
     )
 
 
+SERIES_FIX = (
+    "Pass a DataFrame: X[[column]] or series.to_frame() for one column, "
+    "X.iloc[[i]] or row.to_frame().T for one row."
+)
+
+
+def _as_pandas(X):
+    """Return a pandas DataFrame for another library's table, else X itself.
+
+    A polars DataFrame, a pyarrow Table (anything with ``to_pandas`` that
+    speaks the Arrow or dataframe-interchange protocol) is converted once,
+    keeping its column names and dtypes, so that the transformers see names
+    as they do in a pandas DataFrame. A Series (of pandas or another library)
+    is refused: X is 2-dimensional.
+    """
+    original = type(X)
+    if not isinstance(X, pd.DataFrame | pd.Series) and (
+        callable(getattr(X, "to_pandas", None))
+        and (hasattr(X, "__arrow_c_stream__") or hasattr(X, "__dataframe__"))
+    ):
+        try:
+            X = X.to_pandas()
+        except ImportError as exc:
+            raise ImportError(
+                f"Converting a {original.__module__}.{original.__name__} to pandas "
+                f"needs an optional library: {exc}. Install it (pip install "
+                "pyarrow), or pass a pandas DataFrame."
+            ) from exc
+    if isinstance(X, pd.Series):
+        raise ValueError(
+            f"Expected a 2-dimensional container but got {original} instead. "
+            f"{SERIES_FIX}"
+        )
+    return X
+
+
 def _same_names(X, estimator) -> bool:
     """Whether X's columns are exactly the names seen in fit.
 
@@ -78,6 +116,42 @@ def column_labels(X) -> list[str]:
     if hasattr(X, "columns"):
         return [str(c) for c in X.columns]
     return [f"x{i}" for i in range(X.shape[1])]
+
+
+IDENTIFIER_MIN_ROWS = 100
+"""From this many rows, a categorical column with a different value in each
+row is taken for an identifier, and fit warns about it."""
+
+IDENTIFIER_WARNING = "like an identifier"
+"""Words of that warning, to silence it: ``warnings.filterwarnings("ignore",
+message=".*like an identifier")``."""
+
+
+def warn_identifier(columns: Columns, position: int, n_values: int) -> None:
+    """Warn when a categorical column holds a different value in every row.
+
+    ``n_values`` is the number of values that fit kept for the column (all of
+    them present, none missing, when it equals the number of rows). The
+    warning is given once per column and :class:`Columns` object, so the
+    classifier, whose two transformers share one, warns once.
+    """
+    n_rows = columns.n_rows
+    if n_rows < IDENTIFIER_MIN_ROWS or n_values != n_rows:
+        return
+    label = columns.label(position)
+    if label in columns.warned:
+        return
+    columns.warned.add(label)
+    warnings.warn(
+        f"Column {label!r} holds a different value in each of its {n_rows} rows, "
+        f"{IDENTIFIER_WARNING} (a row or person id): the model can only learn "
+        "each of them by heart, and knows none of the values of new rows. Drop "
+        f"the column from X (e.g. X.drop(columns=[{label!r}])); if it is a "
+        "feature on purpose, silence this warning with "
+        "warnings.filterwarnings('ignore', message='.*like an identifier').",
+        UserWarning,
+        stacklevel=2,
+    )
 
 
 class Columns:
@@ -100,6 +174,7 @@ class Columns:
         self._arrays = {}
         self._floats = {}
         self._labels = None
+        self.warned = set()  # columns warned about (warn_identifier)
 
     @property
     def n_rows(self) -> int:
@@ -115,7 +190,9 @@ class Columns:
     def __getitem__(self, position: int):
         """Return the column at ``position``, as an array."""
         if position not in self._arrays:
-            self._arrays[position] = _column_array(self.X, position)
+            values = _column_array(self.X, position)
+            check_not_complex(values, self.label(position))
+            self._arrays[position] = values
         return self._arrays[position]
 
     def floats(self, position: int) -> np.ndarray:
@@ -135,6 +212,19 @@ def _column_array(X, position: int):
         return get_array(position)
     series = X.iloc[:, position]
     return series.to_numpy() if isinstance(series.dtype, np.dtype) else series.array
+
+
+def check_not_complex(values, label: str) -> None:
+    """Refuse a column of complex numbers: no part of the model takes them."""
+    if getattr(values.dtype, "kind", None) == "c":
+        raise TypeError(
+            f"Column {label!r} holds complex numbers, which the model cannot use "
+            "(its buckets, scalings and vocabularies take real numbers; numpy "
+            "would silently drop the imaginary part). Pass the real and "
+            f"imaginary parts as two columns, np.real(X[{label!r}]) and "
+            f"np.imag(X[{label!r}]), or the magnitude np.abs(X[{label!r}]), or "
+            "drop the column."
+        )
 
 
 def resolve_columns(columns: Sequence, X, *, param: str) -> list[int]:
@@ -205,7 +295,12 @@ def as_float(values, label: str) -> np.ndarray:
 
 
 def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
-    """Sample weights as float64, checked: right length, finite, not negative."""
+    """Sample weights as float64, checked: right length, finite, not negative.
+
+    The weights are returned as given; :func:`scale_to_max` brings them to at
+    most 1 before any sum, so that weights near the float64 maximum (1e308)
+    do not overflow.
+    """
     weight = np.asarray(sample_weight, dtype=np.float64)
     if weight.ndim == 0:
         weight = np.full(n_samples, float(weight))
@@ -220,6 +315,19 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray:
         raise ValueError(
             "sample_weight contains negative values; weights must be >= 0."
         )
-    if weight.sum() == 0:
-        raise ValueError("Sample weights must contain at least one non-zero number.")
+    if not weight.any():
+        raise ValueError(
+            "Sample weights must contain at least one non-zero number: "
+            "sample_weight gives every row weight 0."
+        )
     return weight
+
+
+def scale_to_max(values: np.ndarray) -> np.ndarray:
+    """Divide non-negative values by their maximum (all zeros stay zeros).
+
+    Only the ratios of sample and class weights matter; in units of the
+    largest, their sums cannot overflow.
+    """
+    peak = values.max(initial=0.0)
+    return values / peak if peak > 0 else values

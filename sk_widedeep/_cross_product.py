@@ -7,7 +7,14 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._columns import Columns, check_input, column_labels, is_numeric, resolve_columns
+from ._columns import (
+    Columns,
+    check_input,
+    column_labels,
+    is_numeric,
+    resolve_columns,
+    warn_identifier,
+)
 from ._compat import (
     Interval,
     StrOptions,
@@ -265,6 +272,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
                 encoder = HashedColumn.fit(values, self.hash_buckets, labels[position])
             else:
                 encoder = Vocabulary.fit(values, self.min_frequency, labels[position])
+                warn_identifier(columns, position, len(encoder.categories))
             self._encoders[position] = encoder
         codes, hashes = self._encode_columns(columns)
 
@@ -415,6 +423,24 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
                 [self._encoders[p].labels for p in positions],
             )
         return np.asarray(out, dtype=object)
+
+    def _exact_keys(self) -> list[tuple]:
+        """Exact key of every output slot, in output order (for warm start).
+
+        Like :meth:`get_feature_names_out`, but a slot is told by its column
+        and the exact value or bucket bounds it holds, which its name, made
+        to be read, may round (``-1.0298`` for -1.02980443...).
+        """
+        names = _check_feature_names_in(self, None)
+        out = [(names[p], key) for p in self._positions for key in self._keys_of(p)]
+        for cross, positions in zip(self._crosses, self._cross_positions, strict=True):
+            out += cross.exact_keys(
+                [names[p] for p in positions], [self._keys_of(p) for p in positions]
+            )
+        return out
+
+    def _keys_of(self, position: int) -> list[tuple]:
+        return self._encoders[position].exact_keys
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

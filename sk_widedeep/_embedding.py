@@ -7,7 +7,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._columns import Columns, check_input, column_labels, is_numeric, resolve_columns
+from ._columns import (
+    Columns,
+    check_input,
+    column_labels,
+    is_numeric,
+    resolve_columns,
+    warn_identifier,
+)
 from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
 from ._vocabulary import (
     HashedColumn,
@@ -100,11 +107,12 @@ class _ContinuousScaler:
         # of the largest edge, so that edges of 1e300 do not overflow
         unit = float(np.abs(self.edges).max()) or 1.0
         edges = self.edges / unit
-        with np.errstate(over="ignore"):  # a value beyond 1e308: a full piece
+        with np.errstate(over="ignore"):  # beyond float's range: a full piece
             np.subtract(
                 values[:, None] / unit, edges[:-1], out=out, casting="same_kind"
             )
-        out /= np.diff(edges).astype(out.dtype)
+            # the widths in float64, where _edges keeps them apart
+            np.divide(out, np.diff(edges), out=out, casting="same_kind")
         np.clip(out, 0.0, 1.0, out=out)
 
     def _scale(self, values, label):
@@ -461,6 +469,10 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
                 Vocabulary.fit(columns[p], self.min_frequency, labels[p])
                 for p in self._categorical
             ]
+            for p, vocabulary in zip(
+                self._categorical, self._vocabularies, strict=True
+            ):
+                warn_identifier(columns, p, len(vocabulary.categories))
         else:
             self._vocabularies = [
                 HashedColumn.fit(columns[p], self.hash_buckets, labels[p])

@@ -6,6 +6,67 @@ import math
 
 import torch
 from torch import nn
+from torch.nn import functional
+
+
+class _UninitializedLinear(nn.Linear):
+    """``nn.Linear`` whose construction draws nothing: :func:`_linear` fills it.
+
+    (``nn.utils.skip_init`` would do the same through the meta device, whose
+    initialization functions import ``torch._dynamo``: 1.3 s per process.)
+    """
+
+    def reset_parameters(self) -> None:
+        """Leave the weights as allocated; :func:`_linear` initializes them."""
+
+
+def _linear(n_in: int, n_out: int, generator: torch.Generator, bias: bool = True):
+    """Build an ``nn.Linear`` initialized as torch does, from ``generator``.
+
+    The layer is built without initialization, so torch's global generator
+    is not drawn from; then its weights get torch's default distribution
+    (Kaiming-uniform, bias uniform in ``±1/sqrt(n_in)``).
+    """
+    layer = _UninitializedLinear(n_in, n_out, bias=bias)
+    nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+    if bias:
+        bound = 1 / math.sqrt(n_in) if n_in > 0 else 0.0
+        nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+    return layer
+
+
+class SeededDropout(nn.Module):
+    """Dropout whose masks come from :attr:`generator`, a ``torch.Generator``.
+
+    The net that trains the module sets :attr:`generator` (on the module's
+    device) for the time of training, and seeds it at every epoch, so that
+    two fits running at once in two threads draw their masks from their own
+    generators; with no generator set it is ``nn.Dropout``, drawing from
+    torch's global generator.
+
+    Parameters
+    ----------
+    p : float
+        Probability of zeroing an element.
+    """
+
+    def __init__(self, p: float):
+        super().__init__()
+        self.p = p
+        self.generator: torch.Generator | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Zero each element with probability ``p`` and scale by ``1 / (1 - p)``."""
+        if not self.training or self.p == 0:
+            return x
+        if self.generator is None:
+            return functional.dropout(x, self.p, training=True)
+        keep = torch.empty_like(x).bernoulli_(1 - self.p, generator=self.generator)
+        return x * keep / (1 - self.p)
+
+    def extra_repr(self) -> str:
+        """Show ``p``, as ``nn.Dropout`` does."""
+        return f"p={self.p}"
 
 
 def _columns_by_dim(embedding_dims):
@@ -32,6 +93,8 @@ class EmbeddingGroup(nn.Module):
         Their embedding size.
     sparse : bool, default=False
         Give the table sparse gradients: only the rows looked up in a batch.
+    generator : torch.Generator or None, default=None
+        Draws the initial embeddings; None is a generator seeded with 0.
     """
 
     def __init__(
@@ -40,14 +103,20 @@ class EmbeddingGroup(nn.Module):
         cardinalities: list[int],
         dim: int,
         sparse: bool = False,
+        generator: torch.Generator | None = None,
     ):
         super().__init__()
+        if generator is None:
+            generator = torch.Generator().manual_seed(0)
         self.cardinalities = list(cardinalities)
-        self.table = nn.Embedding(sum(cardinalities), dim, sparse=sparse)
+        weight = torch.empty(sum(cardinalities), dim)  # drawn below
+        self.table = nn.Embedding(
+            sum(cardinalities), dim, sparse=sparse, _weight=weight
+        )
         offsets = torch.tensor([0, *cardinalities[:-1]]).cumsum(0)
         self.register_buffer("columns", torch.tensor(columns), persistent=False)
         self.register_buffer("offsets", offsets, persistent=False)
-        nn.init.normal_(self.table.weight, std=1 / math.sqrt(dim))
+        nn.init.normal_(self.table.weight, std=1 / math.sqrt(dim), generator=generator)
         with torch.no_grad():
             self.table.weight[offsets] = 0.0  # code 0 (unknown) starts neutral
 
@@ -89,6 +158,8 @@ class PeriodicEmbedding(nn.Module):
         Output size per input.
     sigma : float, default=PERIODIC_SIGMA
         Standard deviation of the initial frequencies.
+    generator : torch.Generator or None, default=None
+        Draws the initial weights; None is a generator seeded with 0.
     """
 
     def __init__(
@@ -97,14 +168,25 @@ class PeriodicEmbedding(nn.Module):
         n_frequencies: int = PERIODIC_FREQUENCIES,
         dim: int = PERIODIC_DIM,
         sigma: float = PERIODIC_SIGMA,
+        generator: torch.Generator | None = None,
     ):
         super().__init__()
         bound = 1 / math.sqrt(2 * n_frequencies)
-        self.frequencies = nn.Parameter(torch.randn(n_features, n_frequencies) * sigma)
-        self.weight = nn.Parameter(
-            torch.empty(n_features, 2 * n_frequencies, dim).uniform_(-bound, bound)
+        if generator is None:
+            generator = torch.Generator().manual_seed(0)
+        self.frequencies = nn.Parameter(
+            torch.empty(n_features, n_frequencies).normal_(
+                0.0, sigma, generator=generator
+            )
         )
-        self.bias = nn.Parameter(torch.empty(n_features, dim).uniform_(-bound, bound))
+        self.weight = nn.Parameter(
+            torch.empty(n_features, 2 * n_frequencies, dim).uniform_(
+                -bound, bound, generator=generator
+            )
+        )
+        self.bias = nn.Parameter(
+            torch.empty(n_features, dim).uniform_(-bound, bound, generator=generator)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Embeddings of the numbers of each row, (batch, n_features * dim)."""
@@ -158,6 +240,11 @@ class WideDeepModule(nn.Module):
     n_periodic : int, default=0
         The first ``n_periodic`` continuous inputs enter the layers through
         a :class:`PeriodicEmbedding`, the others as they are.
+    random_seed : int, default=0
+        Seeds the ``torch.Generator`` that draws the initial weights. Torch's
+        global generator is never drawn from: the layers are built without
+        initialization, then initialized from this generator. Dropout draws
+        from the generator its net sets on each :class:`SeededDropout`.
     """
 
     def __init__(
@@ -172,14 +259,19 @@ class WideDeepModule(nn.Module):
         sparse_wide: bool = False,
         sparse_embedding_rows: int | None = None,
         n_periodic: int = 0,
+        random_seed: int = 0,
     ):
         super().__init__()
+        generator = torch.Generator().manual_seed(int(random_seed))
         self.wide = None
         if n_wide:
             self.wide = nn.EmbeddingBag(
-                n_wide, n_outputs, mode="sum", sparse=sparse_wide
+                n_wide,
+                n_outputs,
+                mode="sum",
+                sparse=sparse_wide,
+                _weight=torch.zeros(n_wide, n_outputs),  # starts at 0, draws nothing
             )
-            nn.init.zeros_(self.wide.weight)
         groups = _columns_by_dim(embedding_dims)
         self.embeddings = nn.ModuleList()
         for dim, columns in groups.items():
@@ -187,22 +279,26 @@ class WideDeepModule(nn.Module):
             sparse = sparse_embedding_rows is not None and sum(rows) >= (
                 sparse_embedding_rows
             )
-            self.embeddings.append(EmbeddingGroup(columns, rows, dim, sparse))
+            self.embeddings.append(
+                EmbeddingGroup(columns, rows, dim, sparse, generator=generator)
+            )
         # The categorical inputs in the order their embeddings enter the MLP.
         self.embedding_order = [j for columns in groups.values() for j in columns]
-        self.periodic = PeriodicEmbedding(n_periodic) if n_periodic else None
+        self.periodic = None
+        if n_periodic:
+            self.periodic = PeriodicEmbedding(n_periodic, generator=generator)
         self.n_periodic = n_periodic
         self.deep = None
         width = sum(embedding_dims) + n_continuous + n_periodic * (PERIODIC_DIM - 1)
         if width:
             layers: list[nn.Module] = []
             for units in hidden_units:
-                layers += [nn.Linear(width, units), nn.ReLU()]
+                layers += [_linear(width, units, generator), nn.ReLU()]
                 if dropout:
-                    layers.append(nn.Dropout(dropout))
+                    layers.append(SeededDropout(dropout))
                 width = units
             self.deep = nn.Sequential(*layers)
-            self.deep_output = nn.Linear(width, n_outputs, bias=False)
+            self.deep_output = _linear(width, n_outputs, generator, bias=False)
         self.bias = nn.Parameter(torch.zeros(n_outputs))
 
     def forward(

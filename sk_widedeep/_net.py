@@ -2,7 +2,9 @@
 
 The training data lives in a few tensors built once per fit (on the training
 device). Batches are index slices of them, drawn from a seeded permutation:
-no per-row Dataset, no DataLoader workers, no per-row Python.
+no per-row Dataset, no DataLoader workers, no per-row Python. Every random
+number (initial weights, shuffling, dropout) comes from a ``torch.Generator``
+of the fit's own, never from torch's global generator.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from skorch.helper import predefined_split
 from skorch.utils import TeeGenerator
 
 from . import _distributed
-from ._module import WideDeepModule
+from ._module import SeededDropout, WideDeepModule
 from ._optim import FTRL, SGD, Adagrad, Adam
 
 PREDICT_BATCH_SIZE = 65536
@@ -98,53 +100,82 @@ def make_optimizer(spec, params, part: str, *, sparse: bool):
     return optimizer(params, **kwargs)
 
 
+def device_choices() -> list[str]:
+    """List the devices this machine's torch can train on, for error messages."""
+    choices = ["auto", "cpu"]
+    if torch.cuda.is_available():
+        choices += ["cuda"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        choices.append("mps")
+    return choices
+
+
 def resolve_device(device: str) -> str:
-    """``"auto"`` becomes ``"cuda"`` when available, else ``"cpu"``."""
+    """``"auto"`` becomes ``"cuda"`` when available, else ``"cpu"``.
+
+    Any other device is checked here, before any work: it must be a torch
+    device that this torch build has and this machine can reach.
+    """
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
+    choices = ", ".join(map(repr, device_choices()))
     try:
         resolved = torch.device(device)
     except RuntimeError as exc:
         raise ValueError(
-            f"device={device!r} is not a torch device. Use 'auto', 'cpu', 'cuda' "
-            "or 'cuda:N'."
+            f"device={device!r} is not a torch device. Use one of {choices} "
+            "(on this machine)."
         ) from exc
-    if resolved.type == "cuda" and not torch.cuda.is_available():
+    if resolved.type == "cpu":
+        return device
+    if resolved.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r}, but torch finds no CUDA device here. Use "
+                f"device='auto' to fall back to the CPU, or one of {choices}."
+            )
+        return device
+    if resolved.type == "meta":
         raise ValueError(
-            f"device={device!r}, but torch finds no CUDA device here. Use "
-            "device='auto' to fall back to the CPU."
+            f"device={device!r} holds no data and cannot train. Use one of {choices}."
         )
+    try:  # another kind (mps, xpu...): does this build have it, and is it here?
+        torch.empty(1, device=resolved)
+    except (RuntimeError, AssertionError, AttributeError, ValueError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        reason = reason if len(reason) <= 100 else reason[:97] + "..."
+        raise ValueError(
+            f"device={device!r}, but this torch ({torch.__version__}) has no "
+            f"{resolved.type!r} device available here ({reason}). Use one of "
+            f"{choices}."
+        ) from None
     return device
 
 
 def available_device(device: str) -> str:
-    """Resolve ``device`` for a loaded model: the CPU when CUDA is missing.
+    """Resolve ``device`` for a loaded model: the CPU when the device is missing.
 
-    A model trained on a GPU then loads on a machine without one, with a
-    warning instead of an error.
+    A model trained on a GPU (CUDA, or another kind such as ``"mps"``) then
+    loads on a machine without one, with a warning instead of an error.
     """
-    if device != "auto" and not torch.cuda.is_available():
-        if torch.device(device).type == "cuda":
-            warnings.warn(
-                f"The model asks for device={device!r}, but torch finds no CUDA "
-                "device here: it is loaded on the CPU.",
-                UserWarning,
-                stacklevel=3,
-            )
-            return "cpu"
-    return resolve_device(device)
-
-
-@contextmanager
-def seeded(seed: int, device: str):
-    """Seed torch inside, leave the caller's global random state untouched."""
-    resolved = torch.device(device)
-    devices = []
-    if resolved.type == "cuda":
-        devices = [resolved.index if resolved.index is not None else 0]
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield
+    try:
+        return resolve_device(device)
+    except ValueError as error:
+        try:
+            kind = torch.device(device).type
+        except RuntimeError:
+            kind = None  # not a device at all
+        if kind in (None, "meta"):
+            raise error
+    what = "CUDA device" if kind == "cuda" else f"{kind!r} device"
+    warnings.warn(
+        f"The model asks for device={device!r}, but torch finds no {what} "
+        "here: it is loaded on the CPU.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return "cpu"
 
 
 @contextmanager
@@ -219,12 +250,15 @@ class TensorBatches:
     batch_size : int
         Rows per batch.
     shuffle : bool, default=False
-        Visit the rows in a new random order each epoch, drawn from torch's
-        global generator (which :class:`WideDeepNet` seeds at every epoch).
+        Visit the rows in a new random order each epoch, drawn from
+        ``generator``.
     n_batches : int or None, default=None
         Make this many batches, the last ones empty once the rows are used up
         (data-parallel ranks must all run the same number of steps); None
         makes as many as the rows fill.
+    generator : torch.Generator or None, default=None
+        The (CPU) generator of the random orders, which :class:`WideDeepNet`
+        owns and seeds at every epoch; None draws from torch's global one.
     """
 
     def __init__(
@@ -233,11 +267,13 @@ class TensorBatches:
         batch_size: int,
         shuffle: bool = False,
         n_batches: int | None = None,
+        generator: torch.Generator | None = None,
     ):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.n_batches = n_batches
+        self.generator = generator
 
     def __len__(self) -> int:
         if self.n_batches is not None:
@@ -253,7 +289,7 @@ class TensorBatches:
                 stop = start + self.batch_size
                 yield {k: v[start:stop] for k, v in X.items()}, y[start:stop]
             return
-        order = torch.randperm(n_rows).to(y.device)
+        order = torch.randperm(n_rows, generator=self.generator).to(y.device)
         for start in range(0, end, self.batch_size):
             rows = order[start : start + self.batch_size]
             yield {k: v[rows] for k, v in X.items()}, y[rows]
@@ -286,13 +322,17 @@ class WideDeepNet(NeuralNet):
     """A skorch ``NeuralNet`` over :class:`TensorDataset` batches.
 
     It differs from ``NeuralNet`` in these places: batches come from
-    :class:`TensorBatches`; each epoch ``k`` starts by seeding torch with
-    ``random_seed + k``, so the shuffling and dropout of an epoch depend only
-    on its number (``fit`` for 3 epochs then one ``partial_fit`` equals
-    ``fit`` for 4); the loss is averaged with the batch's sample weights when
-    there are any; binary targets are a single logit; up to three optimizers
-    (wide weights, sparse embedding tables, the rest) step together; a batch
-    whose loss is not finite raises before any optimizer steps.
+    :class:`TensorBatches`; the shuffling and the dropout masks are drawn
+    from ``torch.Generator`` objects that the net owns while it trains
+    (never from torch's global generator, so fits in several threads at
+    once do not disturb one another or the caller's random state), seeded
+    with ``random_seed + k`` at the start of each epoch ``k``, so the
+    shuffling and dropout of an epoch depend only on its number (``fit`` for
+    3 epochs then one ``partial_fit`` equals ``fit`` for 4); the loss is
+    averaged with the batch's sample weights when there are any; binary
+    targets are a single logit; up to three optimizers (wide weights, sparse
+    embedding tables, the rest) step together; a batch whose loss is not
+    finite raises before any optimizer steps.
 
     With ``data_parallel=True`` it is one rank of a data-parallel training
     (:mod:`._distributed`): every epoch has the largest rank's number of
@@ -426,17 +466,44 @@ class WideDeepNet(NeuralNet):
         if self.data_parallel:
             own = len(TensorBatches(X, self.batch_size))
             self.n_batches_ = _distributed.max_batches(own, self.device)
-        return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        with self._own_generators():
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+
+    @contextmanager
+    def _own_generators(self):
+        """Give this training its generators: shuffling and dropout masks.
+
+        They live for the time of training only (a pickled net holds none,
+        and a CUDA generator would not unpickle on a CPU machine); each epoch
+        seeds them anew (:meth:`on_epoch_begin`), so nothing of their state
+        needs to outlive a call.
+        """
+        shuffle = torch.Generator()
+        device = torch.device(self.device)
+        dropout = shuffle if device.type == "cpu" else torch.Generator(device=device)
+        layers = [m for m in self.module_.modules() if isinstance(m, SeededDropout)]
+        self._shuffle_generator, self._dropout_generator = shuffle, dropout
+        for layer in layers:
+            layer.generator = dropout
+        try:
+            yield
+        finally:
+            for layer in layers:
+                layer.generator = None
+            self._shuffle_generator = self._dropout_generator = None
 
     def on_epoch_begin(self, net, **kwargs):
-        """Open the epoch's history row, then seed torch for this epoch."""
+        """Open the epoch's history row, then seed this epoch's generators."""
         super().on_epoch_begin(net, **kwargs)
         if self.data_parallel:
-            torch.manual_seed(
-                _distributed.epoch_seed(self.random_seed, len(self.history))
-            )
+            seed = _distributed.epoch_seed(self.random_seed, len(self.history))
         else:
-            torch.manual_seed(self.random_seed + len(self.history))
+            seed = self.random_seed + len(self.history)
+        shuffle = getattr(self, "_shuffle_generator", None)
+        dropout = getattr(self, "_dropout_generator", None)
+        for generator in (shuffle, dropout if dropout is not shuffle else None):
+            if generator is not None:
+                generator.manual_seed(seed)
 
     def get_iterator(self, dataset, training=False):
         """Shuffled batches for training, ordered ones for validation."""
@@ -446,6 +513,7 @@ class WideDeepNet(NeuralNet):
                 self.batch_size,
                 shuffle=True,
                 n_batches=getattr(self, "n_batches_", None),
+                generator=getattr(self, "_shuffle_generator", None),
             )
         return TensorBatches(dataset, max(self.batch_size, PREDICT_BATCH_SIZE))
 
@@ -553,6 +621,7 @@ def make_net(
         data_parallel=data_parallel,
         **{f"module__{name}": value for name, value in module_params.items()},
         module__n_outputs=n_outputs,
+        module__random_seed=random_seed,
         module__sparse_wide=wide_optimizer[0] in OPTIMIZERS,
         module__sparse_embedding_rows=(
             SPARSE_EMBEDDING_ROWS if deep_optimizer[0] in OPTIMIZERS else None

@@ -19,7 +19,9 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import pickle
+import secrets
 import zipfile
 from pathlib import Path
 
@@ -49,6 +51,24 @@ FORMAT_VERSION = 1
 """Version of the file layout; files of a newer version are refused."""
 
 _JSON, _TENSORS = "model.json", "tensors.pt"
+
+MAX_MEMBER_BYTES = 2**36
+"""Largest size (64 GiB) a member of a model file may declare.
+
+``load`` checks the sizes that the zip directory declares before reading a
+byte, so a crafted file cannot make it allocate more than this (Python's
+zipfile never inflates a member beyond its declared size).
+"""
+
+MAX_INFLATION = 100
+"""Largest ratio of a member's size to its compressed size, from 16 MiB.
+
+The JSON document compresses 3 to 10 times; deflate reaches about 1,000
+times on repeated bytes, which only a crafted file (a "zip bomb") holds.
+Below :data:`INFLATION_CHECKED_FROM` bytes a member is too small to matter.
+"""
+
+INFLATION_CHECKED_FROM = 2**24
 
 _CLASSES = {
     cls.__name__: cls
@@ -86,16 +106,42 @@ def save(estimator, path) -> None:
         "estimator": tree,
         "arrays": writer.arrays,
     }
-    tensors = io.BytesIO()
-    torch.save(writer.tensors, tensors)
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    with zipfile.ZipFile(partial, "w") as archive:
-        archive.writestr(
-            _JSON, json.dumps(document, allow_nan=False), zipfile.ZIP_DEFLATED
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"{str(path)!r} is a folder: give the path of a file to write, e.g. "
+            f"{str(path / 'model.skwd')!r}."
         )
-        archive.writestr(_TENSORS, tensors.getvalue(), zipfile.ZIP_STORED)
-    partial.replace(path)  # a crash mid-write never leaves a half file at path
+    temporary = unique_temporary_file(path)
+    try:
+        tensors = io.BytesIO()
+        torch.save(writer.tensors, tensors)
+        with zipfile.ZipFile(temporary, "w") as archive:
+            archive.writestr(
+                _JSON, json.dumps(document, allow_nan=False), zipfile.ZIP_DEFLATED
+            )
+            archive.writestr(_TENSORS, tensors.getvalue(), zipfile.ZIP_STORED)
+        # atomic: a reader, or another thread saving to the same path, sees
+        # the old file or a whole new one, never half a file
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def unique_temporary_file(path: Path) -> Path:
+    """Create an empty file of a name no other save uses, next to ``path``.
+
+    In the target's folder, so that :func:`os.replace` renames it in one
+    step; created exclusively (``"x"``), with the permissions of any new file.
+    """
+    while True:
+        candidate = path.with_name(f".{path.name}.{secrets.token_hex(8)}.partial")
+        try:
+            with open(candidate, "xb"):
+                return candidate
+        except FileExistsError:  # pragma: no cover - 64 random bits collided
+            continue
 
 
 def load(path, *, device=None):
@@ -174,8 +220,11 @@ def _read(path: Path):
     """Read and check the JSON document and the tensors of a model file."""
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_sizes(path, archive)
             document = json.loads(archive.read(_JSON))
             tensor_bytes = archive.read(_TENSORS)
+    except _ModelFileError:
+        raise
     except zipfile.BadZipFile as exc:
         raise _corrupted(path, f"not a readable zip archive: {exc}") from exc
     except KeyError as exc:
@@ -203,6 +252,44 @@ def _read(path: Path):
     if not isinstance(tensors, dict):
         raise _corrupted(path, f"{_TENSORS} does not hold a dict of tensors")
     return document, tensors
+
+
+def _check_sizes(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse members whose declared sizes no model file has, before reading.
+
+    Raises KeyError for a missing member, as reading it would.
+    """
+    file_size = path.stat().st_size
+    for name in (_JSON, _TENSORS):
+        info = archive.getinfo(name)
+        if info.compress_size > file_size:
+            raise _corrupted(
+                path,
+                f"{name} declares {info.compress_size} compressed bytes, more than "
+                f"the {file_size} bytes of the file",
+            )
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise _corrupted(
+                path,
+                f"{name} holds {info.file_size} bytes, more than the "
+                f"{MAX_MEMBER_BYTES} bytes a member may hold; refused before "
+                "reading it",
+            )
+        stored = info.compress_type == zipfile.ZIP_STORED
+        if stored and info.file_size != info.compress_size:
+            raise _corrupted(
+                path,
+                f"{name} is stored uncompressed, but declares {info.file_size} "
+                f"bytes in {info.compress_size}",
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= INFLATION_CHECKED_FROM and ratio > MAX_INFLATION:
+            raise _corrupted(
+                path,
+                f"{name} inflates to {info.file_size} bytes, {ratio:.0f} times its "
+                f"compressed size, where model files stay below {MAX_INFLATION} "
+                "times: a crafted file (a zip bomb), refused before reading it",
+            )
 
 
 class _Writer:

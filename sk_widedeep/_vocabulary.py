@@ -4,7 +4,8 @@ Every feature the two transformers produce is an integer code per row, with
 code 0 reserved for the "other" slot: a value that is unknown (not seen in
 training), rare (seen fewer than ``min_frequency`` times) or missing. Four
 kinds of coded features exist, each with the same small interface
-(``encode``, ``n_codes``, ``labels``):
+(``encode``, ``n_codes``, ``labels`` to name the codes and ``exact_keys``
+to match them exactly, e.g. for warm start):
 
 - :class:`Vocabulary` maps the values of a categorical column to codes
   ``1..n``, by binary search for numbers and a dict lookup otherwise;
@@ -57,6 +58,40 @@ def feature_name(columns: Sequence[str], labels: Sequence[str]) -> str:
 def slot_name(columns: Sequence[str], label: str) -> str:
     """Name a slot that belongs to the whole feature, e.g. ``a&b=<other>``."""
     return f"{'&'.join(columns)}={label}"
+
+
+OTHER_KEY = ("other",)
+"""Exact key of code 0 (``exact_keys``): the other slot of any coder."""
+
+
+def number_labels(values) -> list[str]:
+    """Name numbers briefly and distinctly: ``25``, ``1234567``, ``-1.0298``.
+
+    An integer (below 1e15) is written in full; any other number with 6
+    significant digits (``'{:g}'``), or more where that would name two of
+    ``values`` alike. Names are for reading: exact matching goes through the
+    coders' ``exact_keys``.
+    """
+    values = [float(v) for v in values]
+    for digits in (6, 9, 12, 17):
+        texts = [
+            f"{v:.0f}" if v.is_integer() and abs(v) < 1e15 else f"{v:.{digits}g}"
+            for v in values
+        ]
+        if len(set(texts)) == len(texts):
+            break
+    return texts
+
+
+def _value_key(value):
+    """Key of a kept categorical value: the value itself, as a Python scalar."""
+    return ("value", value.item() if isinstance(value, np.generic) else value)
+
+
+def _bucket_keys(edges: np.ndarray) -> list[tuple]:
+    """Key of each bucket: its exact bounds."""
+    bounds = [-np.inf, *map(float, edges), np.inf]
+    return [("bucket", lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def count_threshold(min_frequency: float | None, n_samples: int) -> float:
@@ -170,6 +205,8 @@ class Vocabulary:
         counts = pd.Series(values, copy=False).value_counts(dropna=True)
         threshold = count_threshold(min_frequency, len(values))
         kept = counts.index.to_numpy()[counts.to_numpy() >= threshold]
+        if kept.dtype.kind == "f":  # -0.0 and 0.0 are one value: name it 0.0
+            kept = kept + 0.0
         return cls(_sorted(kept), column)
 
     @property
@@ -181,6 +218,11 @@ class Vocabulary:
     def labels(self) -> list[str]:
         """Label of each code, starting with the other slot."""
         return [OTHER, *map(str, self.categories)]
+
+    @property
+    def exact_keys(self) -> list[tuple]:
+        """Exact key of each code: the value itself (``7`` is not ``"7"``)."""
+        return [OTHER_KEY, *map(_value_key, self.categories)]
 
     def encode(self, values) -> np.ndarray:
         """Map values to codes (int64); unknown and missing values to 0."""
@@ -196,7 +238,11 @@ class Vocabulary:
             return _search(self.categories, values)
         if len(values) > FACTORIZE_FROM:
             # Many rows: look each distinct value up once (missing: code -1).
-            row_codes, uniques = pd.factorize(values)
+            try:
+                row_codes, uniques = pd.factorize(values)
+            except TypeError:  # unhashable values: name the column and the fix
+                _check_hashable(np.asarray(values, dtype=object), self.column)
+                raise
             uniques = np.asarray(uniques, dtype=object)
             self._check_kind(uniques)
             return np.append(self._lookup(uniques), 0)[row_codes]
@@ -217,9 +263,15 @@ class Vocabulary:
 
     def _lookup(self, values: np.ndarray) -> np.ndarray:
         """Codes of an object array, through the dict (in C: map over dict.get)."""
-        return np.fromiter(
-            map(self._codes.get, values, repeat(0)), dtype=np.int64, count=len(values)
-        )
+        try:
+            return np.fromiter(
+                map(self._codes.get, values, repeat(0)),
+                dtype=np.int64,
+                count=len(values),
+            )
+        except TypeError:  # unhashable values (a list in a cell): name the column
+            _check_hashable(values, self.column)
+            raise
 
 
 def check_kind(kind: str | None, values, column: str, seen: str, why: str) -> None:
@@ -295,12 +347,17 @@ class Buckets:
     @property
     def labels(self) -> list[str]:
         """Label of each code, e.g. ``[25, 33)``, starting with the other slot."""
-        bounds = [-np.inf, *self.edges, np.inf]
+        bounds = ["-inf", *number_labels(self.edges), "inf"]
         intervals = [
-            f"{'(' if np.isinf(lo) else '['}{lo:g}, {hi:g})"
+            f"{'(' if lo == '-inf' else '['}{lo}, {hi})"
             for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
         ]
         return [OTHER, *intervals]
+
+    @property
+    def exact_keys(self) -> list[tuple]:
+        """Exact key of each code: the missing slot, then each bucket's bounds."""
+        return [OTHER_KEY, *_bucket_keys(self.edges)]
 
     def encode(self, values: np.ndarray) -> np.ndarray:
         """Map float values to bucket codes (int64); NaN to 0."""
@@ -347,7 +404,13 @@ class NumberCodes:
     @property
     def labels(self) -> list[str]:
         """Label of each code: the other slot, the values, then the buckets."""
-        return [OTHER, *(f"{v:g}" for v in self.values), *self.buckets.labels[1:]]
+        return [OTHER, *number_labels(self.values), *self.buckets.labels[1:]]
+
+    @property
+    def exact_keys(self) -> list[tuple]:
+        """Exact key of each code: the value, or the bucket's bounds."""
+        values = [("number", float(v)) for v in self.values]
+        return [OTHER_KEY, *values, *_bucket_keys(self.buckets.edges)]
 
     def encode(self, values: np.ndarray) -> np.ndarray:
         """Map float values to codes (int64); NaN to 0."""
@@ -443,6 +506,29 @@ class Cross:
             for row in zip(*parts, strict=True)
         ]
         return [slot_name(columns, OTHER), *names]
+
+    def exact_keys(
+        self, columns: Sequence[str], component_keys: Sequence[list[tuple]]
+    ) -> list[tuple]:
+        """Exact key of each code: the columns and each component's key."""
+        parts = []
+        rest = self.keys.copy()
+        for radix in reversed(self.radices):
+            parts.append(rest % radix + 1)
+            rest //= radix
+        parts.reverse()
+        columns = tuple(columns)
+        return [
+            ("cross", columns, OTHER_KEY),
+            *(
+                (
+                    "cross",
+                    columns,
+                    tuple(k[c] for k, c in zip(component_keys, row, strict=True)),
+                )
+                for row in zip(*parts, strict=True)
+            ),
+        ]
 
     def encode(self, component_codes: Sequence[np.ndarray]) -> np.ndarray:
         """Map each row's component codes to the cross's code (int64)."""
@@ -716,6 +802,16 @@ class HashedColumn:
         """Label of each code: ``<other>``, then ``#1 .. #(hash_buckets - 1)``."""
         return _hashed_labels(self.n_codes)
 
+    @property
+    def exact_keys(self) -> list[tuple]:
+        """Exact key of each code: code ``k`` of ``hash_buckets`` codes.
+
+        A hashed code holds other values under another ``hash_buckets``, so
+        the number of codes is part of the key (of code 0's too: no value of
+        a vocabulary's other slot, unknown or rare, is in it).
+        """
+        return [("hash", k, self.n_codes) for k in range(self.n_codes)]
+
     def hash(self, values) -> tuple[np.ndarray, np.ndarray]:
         """Hash each value (uint64) and tell whether it is present.
 
@@ -783,6 +879,15 @@ class HashedCross:
     ) -> list[str]:
         """Name each code: ``a&b=<other>``, then ``a&b=#1`` and so on."""
         return [slot_name(columns, label) for label in _hashed_labels(self.n_codes)]
+
+    def exact_keys(
+        self, columns: Sequence[str], component_keys: Sequence[list[tuple]] = ()
+    ) -> list[tuple]:
+        """Exact key of each code: the columns, and code ``k`` of ``n_codes``."""
+        columns = tuple(columns)
+        return [
+            ("cross", columns, ("hash", k, self.n_codes)) for k in range(self.n_codes)
+        ]
 
     def encode(
         self,

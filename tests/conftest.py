@@ -1,4 +1,3 @@
-import os
 from pathlib import Path
 
 import numpy as np
@@ -7,7 +6,7 @@ import pytest
 import sklearn
 import torch
 
-from sk_widedeep.datasets import fetch_adult
+from sk_widedeep.datasets import fetch_adult, find_data_home
 
 ADULT_CATEGORICAL = [
     "workclass",
@@ -38,19 +37,27 @@ FAST = {
 }
 
 
-def find_data_dir():
-    """The shared data folder: $SK_WIDEDEEP_DATA, else shared/data above the tests."""
-    if os.environ.get("SK_WIDEDEEP_DATA"):
-        return Path(os.environ["SK_WIDEDEEP_DATA"])
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "data" / "adult.csv.gz").exists():
-            return parent / "shared" / "data"
-    return None
+def find_data_dir(name="adult.csv.gz"):
+    """The folder of a real data set's copy, or None: the fetch_* functions' order.
+
+    $SK_WIDEDEEP_DATA when set, else a shared/data folder above the current
+    directory, these tests or the package, else ~/sk_widedeep_data (where the
+    fetch_* functions download); see sk_widedeep.datasets.find_data_home. The
+    tests never download.
+    """
+    folder = find_data_home(name, start=Path(__file__).parent)
+    return folder if (folder / name).exists() else None
 
 
 def pytest_report_header(config):
-    data_dir = find_data_dir()
-    return f"shared data: {data_dir or 'not found, the tests that need it are skipped'}"
+    found = {name: find_data_dir(name) for name in ("adult.csv.gz", "movielens100k")}
+    return [
+        f"data {name}: {folder or 'not found, the tests that need it are skipped'}"
+        for name, folder in found.items()
+    ] + [
+        "  (looked in $SK_WIDEDEEP_DATA if set, else shared/data above, else "
+        "~/sk_widedeep_data)"
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -58,10 +65,11 @@ def adult():
     """Adult, split 80/20 as in the data README: X_train, X_test, y_train, y_test."""
     from sklearn.model_selection import train_test_split
 
-    data_dir = find_data_dir()
+    data_dir = find_data_dir("adult.csv.gz")
     if data_dir is None:
         pytest.skip(
-            "adult.csv.gz not found: set SK_WIDEDEEP_DATA to the shared data folder"
+            "adult.csv.gz not found in $SK_WIDEDEEP_DATA, shared/data or "
+            "~/sk_widedeep_data: run sk_widedeep.datasets.fetch_adult() once"
         )
     X, y = fetch_adult(data_home=data_dir, download_if_missing=False, return_X_y=True)
     return train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
@@ -74,9 +82,12 @@ def movielens():
 
     from sk_widedeep.datasets import fetch_movielens_100k
 
-    data_dir = find_data_dir()
+    data_dir = find_data_dir("movielens100k")
     if data_dir is None:
-        pytest.skip("movielens100k not found: set SK_WIDEDEEP_DATA")
+        pytest.skip(
+            "movielens100k not found in $SK_WIDEDEEP_DATA, shared/data or "
+            "~/sk_widedeep_data: run sk_widedeep.datasets.fetch_movielens_100k() once"
+        )
     X = fetch_movielens_100k(data_home=data_dir, download_if_missing=False)
     y = (X.pop("rating") >= 4).astype(np.int64)
     X = X.drop(columns=["timestamp", "zip_code", "movie_title"])

@@ -1,6 +1,7 @@
 """The ``sk-widedeep`` command line: fit, predict, formats, roles and errors."""
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -211,6 +212,34 @@ def test_cli_fit_errors(tmp_path, csv_file, capsys, argv, named):
     assert not (tmp_path / "m.skwd").exists()
 
 
+@pytest.mark.parametrize("target", ["folder", "unwritable folder"])
+def test_cli_fit_checks_the_output_before_training(
+    tmp_path, csv_file, capsys, monkeypatch, target
+):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    output = folder
+    if target == "unwritable folder":
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        folder.chmod(0o500)
+        output = folder / "m.skwd"
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("fit ran")
+
+    monkeypatch.setattr(sk_widedeep.WideDeepClassifier, "fit", no_training)
+    try:
+        argv = ["fit", str(csv_file), "--target", "installed", "-o", str(output)]
+        assert main([*argv, *FAST]) == 2
+    finally:
+        folder.chmod(0o700)
+    err = capsys.readouterr().err
+    assert err.startswith("sk-widedeep: error: ") and str(output) in err
+    assert "Traceback" not in err
+    assert os.listdir(folder) == [] and os.listdir(tmp_path) == ["out"]
+
+
 def test_cli_predict_errors(tmp_path, csv_file, model_file, capsys):
     without_age = tmp_path / "new.csv"
     pd.read_csv(csv_file).drop(columns="age").to_csv(without_age, index=False)
@@ -257,3 +286,41 @@ def test_cli_help(capsys):
     out = capsys.readouterr().out
     assert all(option in out for option in ["--output", "--id", "--keep"])
     assert "proba_<class>" in out
+
+
+def test_cli_warns_of_an_id_column_trained_on_as_a_feature(tmp_path, csv_file, capsys):
+    model = str(tmp_path / "m.skwd")
+    argv = ["fit", str(csv_file), "--target", "installed", "-o", model, *FAST]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "sk-widedeep: warning: column 'impression' has a different value in each "
+        "of the 600 rows, like an id: the model would learn each value by heart and "
+        "know none of those of new rows. Pass it as --id impression (kept out of "
+        "the features, and copied to the scores by 'predict --id impression'), or "
+        "--drop impression.\n"
+    )
+    assert main([*argv, "--id", "impression"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_help_imports_neither_torch_nor_pandas():
+    code = (
+        "import sys\n"
+        "from sk_widedeep._cli import main\n"
+        "assert main(['fit', '--help']) == 0\n"
+        "heavy = {'torch', 'pandas', 'sklearn'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--max-epochs" in done.stdout
+
+
+def test_cli_help_shows_the_classifier_defaults():
+    from sk_widedeep._cli import DEFAULTS
+
+    params = sk_widedeep.WideDeepClassifier().get_params()
+    assert DEFAULTS == {name: params[name] for name in DEFAULTS}

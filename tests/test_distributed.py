@@ -280,3 +280,28 @@ def test_data_parallel_refuses_transformers_fitted_per_rank(one_rank_group):
     X, y = make_app_installs(n_samples=300, random_state=0)
     with pytest.raises(ValueError, match="FrozenEstimator"):
         WideDeepClassifier(data_parallel=True, deep=None).fit(X, y)
+
+
+@pytest.mark.parametrize("class_weight", [None, "balanced"])
+def test_data_parallel_normalises_huge_weights_as_the_serial_fit(
+    one_rank_group, class_weight
+):
+    # the weights' sum overflows float64: both paths divide by the largest first
+    X, y, X_test, _, wide, deep = _data()
+    X, y = X.iloc[:600], y.iloc[:600]
+    weight = np.linspace(0.5, 2.0, len(y)) * 1e306
+    weight[:2] = 1e308
+    models = [
+        WideDeepClassifier(
+            wide=wide,
+            deep=deep,
+            data_parallel=parallel,
+            class_weight=class_weight,
+            **FIT,
+        ).fit(X, y, sample_weight=weight)
+        for parallel in (False, True)
+    ]
+    _assert_same_weights(_weights(models[0]), _weights(models[1]))
+    proba = models[1].predict_proba(X_test)
+    assert np.isfinite(proba).all()
+    np.testing.assert_array_equal(models[0].predict_proba(X_test), proba)

@@ -9,6 +9,7 @@ from sk_widedeep.datasets import (
     _fetch,
     fetch_adult,
     fetch_movielens_100k,
+    find_data_home,
     get_data_home,
 )
 
@@ -82,6 +83,43 @@ def test_movielens_download_is_converted_and_joined(monkeypatch, tmp_path):
     assert (len(ratings), len(users), len(items)) == (3, 2, 2)
 
 
+def _copy(folder, name):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text("")
+    return folder
+
+
+def test_one_lookup_order_for_fetch_and_the_tests(monkeypatch, tmp_path):
+    # a checkout at project/checkout, its tests in project/checkout/tests
+    home, checkout = tmp_path / "home", tmp_path / "project" / "checkout"
+    tests = checkout / "tests"
+    tests.mkdir(parents=True)
+    monkeypatch.setattr(_fetch.Path, "home", lambda: home)
+    monkeypatch.setattr(_fetch, "__file__", str(checkout / "sk_widedeep" / "f.py"))
+    monkeypatch.delenv("SK_WIDEDEEP_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    download = home / "sk_widedeep_data"
+
+    def fetch_reads():  # where fetch_adult() reads, or downloads to
+        return find_data_home("adult.csv.gz")
+
+    def tests_read():  # where tests/conftest.py's find_data_dir looks
+        return find_data_home("adult.csv.gz", start=tests)
+
+    assert fetch_reads() == tests_read() == download  # nowhere: downloads here
+    _copy(download, "adult.csv.gz")  # downloaded once: the tests find it too
+    assert fetch_reads() == tests_read() == download
+    # a project's shared copy above the checkout comes first, for both
+    shared = _copy(tmp_path / "project" / "shared" / "data", "adult.csv.gz")
+    assert fetch_reads() == tests_read() == shared
+    # per data set: MovieLens from the download folder, Adult from the shared one
+    _copy(download, "movielens100k")
+    assert find_data_home("movielens100k", start=tests) == download
+    # $SK_WIDEDEEP_DATA, when set, is the only place looked at
+    monkeypatch.setenv("SK_WIDEDEEP_DATA", str(tmp_path / "env"))
+    assert fetch_reads() == tests_read() == tmp_path / "env"
+
+
 def test_missing_copy_without_download_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="No local copy of Adult at"):
         fetch_adult(data_home=tmp_path, download_if_missing=False)
@@ -97,13 +135,13 @@ def test_offline_download_says_what_to_do(monkeypatch, tmp_path):
 
 
 def test_shared_copies_load_with_the_documented_shapes():
-    data_dir = find_data_dir()
-    if data_dir is None:
+    adult_dir, movielens_dir = find_data_dir(), find_data_dir("movielens100k")
+    if adult_dir is None or movielens_dir is None:
         pytest.skip("shared data not found")
-    X, y = fetch_adult(data_home=data_dir, download_if_missing=False, return_X_y=True)
+    X, y = fetch_adult(data_home=adult_dir, download_if_missing=False, return_X_y=True)
     assert X.shape == (48842, 14)
     assert y.mean() == pytest.approx(0.239, abs=1e-3)
-    ratings = fetch_movielens_100k(data_home=data_dir, download_if_missing=False)
+    ratings = fetch_movielens_100k(data_home=movielens_dir, download_if_missing=False)
     assert ratings.shape == (100_000, 30)
     assert (ratings["rating"] >= 4).mean() == pytest.approx(0.55, abs=0.01)
     assert ratings["year"].isna().sum() == 9

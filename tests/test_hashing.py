@@ -121,6 +121,7 @@ def test_embedding_number_codes_keep_their_own_cardinality():
     ],
     ids=["CrossProductTransformer", "EmbeddingEncoder"],
 )
+@pytest.mark.filterwarnings("ignore:Column 'user' holds a different value")
 def test_fitted_size_does_not_grow_with_distinct_values(make):
     def size(n_ids):
         X = ids_frame(n_ids, n_ids, seed=n_ids)[["user", "country"]]

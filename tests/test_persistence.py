@@ -3,8 +3,13 @@
 import copy
 import io
 import json
+import os
 import pickle
 import re
+import struct
+import threading
+import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -25,6 +30,7 @@ from sk_widedeep import (
     EmbeddingEncoder,
     WideDeepClassifier,
     _net,
+    _persistence,
 )
 from sk_widedeep._persistence import FORMAT_VERSION
 
@@ -221,9 +227,28 @@ def test_a_model_asking_for_cuda_loads_on_the_cpu(fitted, data, tmp_path, monkey
         sk_widedeep.load(tmp_path / "model.skwd", device="gpu please")
 
 
+@pytest.mark.skipif(
+    hasattr(torch, "xpu") and torch.xpu.is_available(), reason="an xpu device is here"
+)
+def test_a_model_asking_for_a_device_this_torch_lacks_loads_on_the_cpu(
+    fitted, data, tmp_path
+):
+    X, _ = data
+    model = copy.deepcopy(fitted).set_params(device="xpu")
+    model.save(tmp_path / "model.skwd")
+    with pytest.warns(
+        UserWarning, match="no 'xpu' device here: it is loaded on the CPU"
+    ):
+        loaded = sk_widedeep.load(tmp_path / "model.skwd")
+    assert loaded.device_ == "cpu" and loaded.device == "xpu"
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+    with pytest.raises(ValueError, match="device='xpu', but this torch"):
+        sk_widedeep.load(tmp_path / "model.skwd", device="xpu")
+
+
 def test_the_file_holds_json_and_tensors_only(fitted, tmp_path):
     fitted.save(tmp_path / "model.skwd")
-    assert not list(tmp_path.glob("*.partial"))
+    assert os.listdir(tmp_path) == ["model.skwd"]  # no temporary file left
     with zipfile.ZipFile(tmp_path / "model.skwd") as archive:
         assert sorted(archive.namelist()) == ["model.json", "tensors.pt"]
         document = json.loads(archive.read("model.json"))
@@ -355,3 +380,122 @@ def test_load_runs_no_code_from_the_file(saved, tmp_path):
     with pytest.raises(ValueError, match="is not a file of plain tensors, refused"):
         sk_widedeep.load(path)
     assert not target.exists()
+
+
+# crafted files: members that inflate far beyond the file
+
+
+def _refused_fast_and_small(path, match):
+    """load(path) raises at once, without the memory the member would take."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(ValueError, match=match):
+            sk_widedeep.load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - start < 2.0
+    assert peak < 8 * 2**20, f"{peak / 2**20:.0f} MiB read before refusing"
+
+
+def test_load_refuses_a_member_that_inflates_a_thousandfold(saved):
+    # valid JSON still (whitespace may follow the document), but 64 MiB of it
+    # from 64 KiB in the file: refused from the sizes, before reading
+    path, document = saved
+    with zipfile.ZipFile(path) as archive:
+        tensors = archive.read("tensors.pt")
+    with zipfile.ZipFile(path, "w") as archive:
+        info = zipfile.ZipInfo("model.json")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w") as member:
+            member.write(json.dumps(document).encode())
+            for _ in range(64):
+                member.write(b" " * 2**20)
+        archive.writestr("tensors.pt", tensors)
+    _refused_fast_and_small(path, r"model.json inflates to 6\d{7} bytes, \d+ times")
+
+
+def test_load_refuses_a_member_that_declares_a_gibibyte(saved):
+    # the zip directory claims that model.json inflates to 1 GiB
+    path, _ = saved
+    content = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("model.json")
+    struct.pack_into("<I", content, info.header_offset + 22, 2**30)  # local header
+    at = content.find(b"PK\x01\x02")  # the central directory's entries
+    while at >= 0:
+        length = struct.unpack_from("<H", content, at + 28)[0]
+        if content[at + 46 : at + 46 + length] == b"model.json":
+            struct.pack_into("<I", content, at + 24, 2**30)
+        at = content.find(b"PK\x01\x02", at + 1)
+    path.write_bytes(bytes(content))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("model.json").file_size == 2**30
+    _refused_fast_and_small(path, "model.json inflates to 1073741824 bytes")
+
+
+def test_load_refuses_members_beyond_the_size_limit(saved, monkeypatch):
+    path, _ = saved
+    monkeypatch.setattr(_persistence, "MAX_MEMBER_BYTES", 1000)
+    with pytest.raises(
+        ValueError, match=r"\(model.json holds \d+ bytes, more than the 1000 bytes"
+    ):
+        sk_widedeep.load(path)
+
+
+# saving: one unique temporary file per save, renamed over the target
+
+
+def _save_at_once(models, path):
+    """Save every model to ``path`` from its own thread, all at once; the errors."""
+    barrier = threading.Barrier(len(models))
+    errors = []
+
+    def save(model):
+        barrier.wait()
+        try:
+            model.save(path)
+        except Exception as exc:  # collected, then asserted
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(m,)) for m in models]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_threads_saving_to_one_path_each_succeed(fitted, data, tmp_path):
+    X, _ = data
+    path = tmp_path / "model.skwd"
+    models = [copy.deepcopy(fitted) for _ in range(6)]
+    for _ in range(3):  # rounds: the race is not certain in any one of them
+        assert _save_at_once(models, path) == []
+        loaded = sk_widedeep.load(path)  # a whole file, from one of the saves
+        np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+        assert os.listdir(tmp_path) == ["model.skwd"]
+
+
+def test_a_save_that_fails_leaves_nothing_behind(fitted, tmp_path, monkeypatch):
+    path = tmp_path / "model.skwd"
+    fitted.save(path)
+    before = path.read_bytes()
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_persistence.json, "dumps", fail)
+    with pytest.raises(OSError, match="disk full"):
+        fitted.save(path)
+    assert os.listdir(tmp_path) == ["model.skwd"]
+    assert path.read_bytes() == before  # the previous file is intact
+
+
+def test_save_to_a_folder_is_refused_before_writing(fitted, tmp_path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match="is a folder: give the path of a file"):
+        fitted.save(folder)
+    assert os.listdir(folder) == [] and os.listdir(tmp_path) == ["models"]

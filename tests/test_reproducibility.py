@@ -1,6 +1,7 @@
 """random_state: the same seed gives the same model, and global state is left alone."""
 
 import random
+import threading
 
 import numpy as np
 import pytest
@@ -153,3 +154,42 @@ def test_fit_then_partial_fit_with_dropout_matches_a_longer_fit():
     assert model.loss_curve_ == longer.loss_curve_
     assert_same_weights(model, longer)
     np.testing.assert_array_equal(model.predict_proba(X), longer.predict_proba(X))
+
+
+def _fit_at_once(models, X, y):
+    """Fit every model in its own thread, all at once."""
+    barrier = threading.Barrier(len(models))
+    errors = []
+
+    def fit(model):
+        barrier.wait()
+        try:
+            model.fit(X, y)
+        except Exception as exc:  # collected, then asserted
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fit, args=(m,)) for m in models]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_concurrent_fits_in_threads_equal_their_serial_fits():
+    # each fit draws from generators of its own, never torch's global one:
+    # another fit running at the same time cannot move its random numbers
+    X, y = make_frame(n_samples=400, seed=35)
+    params = [{**RANDOM_EVERYWHERE, "random_state": seed} for seed in (1, 2, 3)]
+    serial = [joint_model(**p).fit(X, y) for p in params]
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    for _ in range(2):
+        models = [joint_model(**p) for p in params]
+        _fit_at_once(models, X, y)
+        for model, alone in zip(models, serial, strict=True):
+            assert_same_weights(model, alone)
+            np.testing.assert_array_equal(
+                model.predict_proba(X), alone.predict_proba(X)
+            )
+    assert torch.equal(torch.get_rng_state(), state)  # the user's, untouched

@@ -11,10 +11,12 @@ from sk_widedeep._vocabulary import (
     FACTORIZE_FROM,
     HASH_KEY,
     OTHER,
+    OTHER_KEY,
     Buckets,
     Cross,
     HashedColumn,
     HashedCross,
+    NumberCodes,
     Vocabulary,
     count_threshold,
     hash_canary,
@@ -474,3 +476,33 @@ def test_hashed_cross_adds_no_collisions_of_the_columns_own():
     assert HashedColumn(2).encode(a).tolist() == ones.tolist()
     codes = HashedCross(2**32).encode([ha, hb], [ones, ones])
     assert len(np.unique(codes)) == 300
+
+
+def test_number_names_are_distinct_and_number_keys_exact():
+    # '{:g}' names 1234567 and 1234568 alike, and 1.00000001 and 1.00000002
+    edges = np.array([1.00000001, 1.00000002, 1234567.0, 1234568.0])
+    buckets = Buckets(edges)
+    assert buckets.labels == [
+        OTHER,
+        "(-inf, 1.00000001)",
+        "[1.00000001, 1.00000002)",
+        "[1.00000002, 1234567)",
+        "[1234567, 1234568)",
+        "[1234568, inf)",
+    ]
+    assert buckets.exact_keys[0] == OTHER_KEY
+    assert buckets.exact_keys[4] == ("bucket", 1234567.0, 1234568.0)
+    codes = NumberCodes(np.array([25.0, 0.5, 1234567.0]), Buckets(np.array([30.5])))
+    assert codes.labels == [
+        OTHER,
+        "25",
+        "0.5",
+        "1234567",
+        "(-inf, 30.5)",
+        "[30.5, inf)",
+    ]
+    assert len(set(codes.exact_keys)) == codes.n_codes
+    # a category is its value: 7 and "7" differ
+    vocabulary = Vocabulary(np.array([7, "7"], dtype=object))
+    assert vocabulary.labels == [OTHER, "7", "7"]
+    assert len(set(vocabulary.exact_keys)) == 3

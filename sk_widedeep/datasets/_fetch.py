@@ -4,6 +4,15 @@ A copy is a folder holding ``adult.csv.gz`` and ``movielens100k/`` with
 ``ratings.csv.gz``, ``users.csv.gz`` and ``items.csv.gz``. When the folder
 lacks a file, it is downloaded once from its official source and converted
 to that layout.
+
+Where a copy is looked for (:func:`find_data_home`; the tests and the
+documentation build look in the same places, in the same order):
+
+1. ``$SK_WIDEDEEP_DATA``, when it is set (and nowhere else);
+2. a ``shared/data`` folder in the current directory or a folder above it,
+   or above the checkout that sk_widedeep runs from (a project's shared,
+   read-only copy);
+3. ``~/sk_widedeep_data``, the folder the ``fetch_*`` functions download to.
 """
 
 import io
@@ -33,7 +42,11 @@ GENRES = [
 
 
 def get_data_home(data_home=None):
-    """Return the folder of local data copies.
+    """Return the folder that local data copies are downloaded to.
+
+    The ``fetch_*`` functions read a copy from the first folder that holds
+    it (:func:`find_data_home`: ``$SK_WIDEDEEP_DATA``, a ``shared/data``
+    folder above, ``~/sk_widedeep_data``) and download one here.
 
     Parameters
     ----------
@@ -59,6 +72,68 @@ def get_data_home(data_home=None):
     return Path(data_home).expanduser()
 
 
+def find_data_home(name, *, start=None):
+    """Return the folder to read a data set's local copy from.
+
+    The folders are looked at in this order, and the first that holds
+    ``name`` is returned:
+
+    1. ``$SK_WIDEDEEP_DATA`` when it is set; then it is the only one;
+    2. a ``shared/data`` folder in the current directory or a folder above
+       it, or above ``start``, or above this installation of sk_widedeep
+       (in a checkout: the project's shared, read-only copy);
+    3. ``~/sk_widedeep_data``, where the ``fetch_*`` functions download.
+
+    When none holds it, the download folder :func:`get_data_home` is
+    returned (``$SK_WIDEDEEP_DATA`` or ``~/sk_widedeep_data``).
+
+    Parameters
+    ----------
+    name : str
+        The copy looked for: ``"adult.csv.gz"`` or ``"movielens100k"``.
+    start : str, path-like or None, default=None
+        One more folder (or file) above which to look for ``shared/data``,
+        e.g. the test or documentation folder of a checkout.
+
+    Returns
+    -------
+    data_home : pathlib.Path
+        The folder.
+
+    Examples
+    --------
+    >>> from sk_widedeep.datasets import find_data_home, get_data_home
+    >>> folder = find_data_home("adult.csv.gz")
+    >>> (folder / "adult.csv.gz").exists() or folder == get_data_home()
+    True
+    """
+    for folder in _data_homes(start):
+        if (folder / name).exists():
+            return folder
+    return get_data_home()
+
+
+def _data_homes(start=None):
+    """Every folder :func:`find_data_home` looks at, in its order."""
+    if os.environ.get("SK_WIDEDEEP_DATA"):
+        return [get_data_home()]
+    bases = [Path(__file__)]
+    try:
+        bases.insert(0, Path.cwd())
+    except OSError:  # the current folder was removed
+        pass
+    if start is not None:
+        bases.insert(0, Path(start))
+    shared = []
+    for base in bases:
+        base = base.resolve()
+        for parent in [base, *base.parents]:
+            folder = parent / "shared" / "data"
+            if folder.is_dir() and folder not in shared:
+                shared.append(folder)
+    return [*shared, get_data_home()]
+
+
 def fetch_adult(*, data_home=None, download_if_missing=True, return_X_y=False):
     """Load the Adult census income data set (48,842 people, 14 features).
 
@@ -71,8 +146,9 @@ def fetch_adult(*, data_home=None, download_if_missing=True, return_X_y=False):
     Parameters
     ----------
     data_home : str, path-like or None, default=None
-        Folder of the local copy (``adult.csv.gz``); see
-        :func:`get_data_home`.
+        Folder of the local copy (``adult.csv.gz``). ``None`` looks for it
+        where :func:`find_data_home` says, and downloads it, when it is
+        nowhere, to :func:`get_data_home`.
     download_if_missing : bool, default=True
         Download the data from the UCI repository when the copy is missing.
     return_X_y : bool, default=False
@@ -94,7 +170,7 @@ def fetch_adult(*, data_home=None, download_if_missing=True, return_X_y=False):
     >>> X.shape, round(y.mean(), 3)  # doctest: +SKIP
     ((48842, 14), 0.239)
     """
-    path = get_data_home(data_home) / "adult.csv.gz"
+    path = _home(data_home, "adult.csv.gz") / "adult.csv.gz"
     _ensure(path, download_if_missing, ADULT_URL, _convert_adult, "Adult")
     frame = pd.read_csv(path)
     if not return_X_y:
@@ -116,8 +192,9 @@ def fetch_movielens_100k(
     Parameters
     ----------
     data_home : str, path-like or None, default=None
-        Folder of the local copy (``movielens100k/``); see
-        :func:`get_data_home`.
+        Folder of the local copy (``movielens100k/``). ``None`` looks for it
+        where :func:`find_data_home` says, and downloads it, when it is
+        nowhere, to :func:`get_data_home`.
     download_if_missing : bool, default=True
         Download the data from GroupLens when the copy is missing.
     return_tables : bool, default=False
@@ -140,7 +217,7 @@ def fetch_movielens_100k(
     >>> round((ratings["rating"] >= 4).mean(), 2)  # doctest: +SKIP
     0.55
     """
-    folder = get_data_home(data_home) / "movielens100k"
+    folder = _home(data_home, "movielens100k") / "movielens100k"
     _ensure(
         folder, download_if_missing, MOVIELENS_URL, _convert_movielens, "MovieLens 100K"
     )
@@ -164,6 +241,13 @@ def fetch_movielens_100k(
     return ratings.merge(users, on="user_id", how="left").merge(
         movies, on="movie_id", how="left"
     )
+
+
+def _home(data_home, name):
+    """Pick the folder given, else the first that holds ``name``, else the default."""
+    if data_home is not None:
+        return get_data_home(data_home)
+    return find_data_home(name)
 
 
 def _ensure(path, download_if_missing, url, convert, name):
