@@ -136,10 +136,12 @@ class WideDeepClassifier(ClassifierMixin, BaseEstimator):
         Number of CPU threads torch computes with during :meth:`fit`,
         :meth:`partial_fit` and prediction (torch's setting is restored
         after each call). ``None`` means 1 unless in a
-        :func:`joblib.parallel_config` context; -1 means all cores. One
-        thread is as fast as several for models of the default size, and
-        does not collapse when other processes (``GridSearchCV(n_jobs=2)``
-        workers, say) keep the cores busy; see :ref:`threads`.
+        :func:`joblib.parallel_config` context; -1 means all cores. On
+        idle cores, two threads fit the default model about 1.5 times
+        faster than one; but when other processes (``GridSearchCV(n_jobs=2)``
+        workers, say) keep the cores busy, torch's threads wait for each
+        other and a fit takes 9 to 13 times longer, where one thread takes
+        1.2 times; see :ref:`threads`.
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialization, the shuffling, dropout and the
         validation split. An int gives the same model on the same machine at

@@ -226,9 +226,9 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         Number of quantile buckets of a continuous column: for the numbers
         without a code of their own, and the pieces of
         ``continuous_encoding="piecewise_linear"``.
-    continuous_encoding : {"scaled", "piecewise_linear", "periodic"}, \
-            default="piecewise_linear"
-        How each continuous column enters the network besides its code.
+    continuous_encoding : str, default="piecewise_linear"
+        How each continuous column enters the network besides its code:
+        ``"scaled"``, ``"piecewise_linear"`` or ``"periodic"``.
         ``"scaled"`` gives one input, the value after ``scaling``.
         ``"piecewise_linear"`` gives one input per quantile bucket (at most
         ``n_bins``): 1 for the buckets below the value, the value's position

@@ -487,17 +487,20 @@ class Cross:
         """Number of codes, the other slot included."""
         return len(self.keys) + 1
 
+    def _components(self) -> list[np.ndarray]:
+        """Each column's code in every kept key: the mixed radix undone."""
+        parts = []
+        rest = self.keys.copy()
+        for radix in reversed(self.radices):  # the last column varies fastest
+            parts.append(rest % radix + 1)
+            rest //= radix
+        return parts[::-1]
+
     def labels(
         self, columns: Sequence[str], component_labels: Sequence[list[str]]
     ) -> list[str]:
         """Name each code, e.g. ``education=Bachelors&occupation=Sales``."""
-        # Undo the mixed radix: the last component varies fastest.
-        parts = []
-        rest = self.keys.copy()
-        for radix in reversed(self.radices):
-            parts.append(rest % radix + 1)
-            rest //= radix
-        parts.reverse()
+        parts = self._components()
         names = [
             feature_name(
                 columns,
@@ -511,12 +514,7 @@ class Cross:
         self, columns: Sequence[str], component_keys: Sequence[list[tuple]]
     ) -> list[tuple]:
         """Exact key of each code: the columns and each component's key."""
-        parts = []
-        rest = self.keys.copy()
-        for radix in reversed(self.radices):
-            parts.append(rest % radix + 1)
-            rest //= radix
-        parts.reverse()
+        parts = self._components()
         columns = tuple(columns)
         return [
             ("cross", columns, OTHER_KEY),

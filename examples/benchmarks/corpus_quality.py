@@ -5,8 +5,8 @@ are read here once, after the defaults were chosen by ``defaults_study.py``
 on validation splits of the training rows):
 
 - ``WideDeepClassifier(random_state=seed)``, the defaults, column roles left
-  to ``"auto"``; the same with the defaults of version 0.1
-  (``early_stopping=False``, torch's own thread count); LightGBM's
+  to ``"auto"``; the same with the previous defaults
+  (``defaults_study.PREVIOUS``); LightGBM's
   ``LGBMClassifier(random_state=seed)`` and
   ``HistGradientBoostingClassifier(random_state=seed)``, defaults both;
 - test ROC AUC (one-vs-rest macro for multiclass), log loss, expected
@@ -33,12 +33,12 @@ import warnings
 import numpy as np
 import pandas as pd
 from corpus import SETS, available, split
-from defaults_study import OLD, gradient_boosting_columns, lightgbm, scores
+from defaults_study import PREVIOUS, gradient_boosting_columns, lightgbm, scores
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from sk_widedeep import WideDeepClassifier
 
-MODELS = ("defaults", "old defaults (0.1)", "LightGBM", "HistGradientBoosting")
+MODELS = ("defaults", "previous defaults", "LightGBM", "HistGradientBoosting")
 N_BOOTSTRAP = 1000
 DIAGRAM_SETS = ("magic", "credit_cards", "restaurants", "mortgages")
 
@@ -46,8 +46,8 @@ DIAGRAM_SETS = ("magic", "credit_cards", "restaurants", "mortgages")
 def make(model, seed):
     if model == "defaults":
         return WideDeepClassifier(random_state=seed)
-    if model == "old defaults (0.1)":
-        return WideDeepClassifier(random_state=seed, **OLD)
+    if model == "previous defaults":
+        return WideDeepClassifier(random_state=seed, **PREVIOUS)
     if model == "LightGBM":
         return lightgbm(seed)
     return HistGradientBoostingClassifier(random_state=seed)
@@ -142,14 +142,14 @@ def target_summary(wide):
     auc_ok = int((wide["auc"][ours] >= wide["auc"][lgbm] - 0.005).sum())
     ratio = wide["fit_seconds"][ours] / wide["fit_seconds"][lgbm]
     geo = float(np.exp(np.log(ratio).mean()))
-    old = wide["fit_seconds"]["old defaults (0.1)"] / wide["fit_seconds"][lgbm]
+    old = wide["fit_seconds"]["previous defaults"] / wide["fit_seconds"][lgbm]
     geo_old = float(np.exp(np.log(old).mean()))
     n = len(wide)
     return (
         f"Of {n} sets, the defaults' test log loss is at most LightGBM's on "
         f"{loss_wins} (target: 10 of 12) and their AUC at least LightGBM's - "
         f"0.005 on {auc_ok} (target: 10 of 12); their fit time is "
-        f"{geo:.2f}x LightGBM's (geometric mean; target: at most 3x; the old "
+        f"{geo:.2f}x LightGBM's (geometric mean; target: at most 3x; the previous "
         f"defaults: {geo_old:.2f}x)."
     )
 
@@ -167,7 +167,7 @@ def rst_table(header, rows):
 
 SHORT = {
     "defaults": "ours",
-    "old defaults (0.1)": "ours 0.1",
+    "previous defaults": "ours before",
     "LightGBM": "LightGBM",
     "HistGradientBoosting": "HGB",
 }

@@ -35,89 +35,39 @@ from sklearn.metrics import log_loss, roc_auc_score
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
 
-# The settings of the library before this study (version 0.1).
-OLD = {"early_stopping": False, "n_jobs": -1}
+# The settings of the library before this study.
+PREVIOUS = {
+    "early_stopping": False,
+    "max_epochs": 8,
+    "n_iter_no_change": 3,
+    "n_jobs": -1,  # torch's own thread count
+    "deep": EmbeddingEncoder(continuous_encoding="scaled"),
+}
 
 
 def deep(**params):
     return {"deep": EmbeddingEncoder(**params)}
 
 
-def every_column_wide(**params):
-    return {"wide": CrossProductTransformer(columns="all", **params)}
-
-
-# name: parameters of WideDeepClassifier on top of the current defaults
+# name: parameters of WideDeepClassifier on top of the current defaults (the
+# last round of the study; docs/quality.rst has the earlier rounds' tables)
 VARIANTS = {
-    "old defaults (0.1)": OLD,
     "defaults": {},
-    "early_stopping=True": {"early_stopping": True},
-    "max_epochs=20": {"max_epochs": 20},
-    "batch_size=512, deep_lr=2e-3": {"batch_size": 512, "deep_lr": 2e-3},
-    "batch_size=1024, deep_lr=3e-3": {"batch_size": 1024, "deep_lr": 3e-3},
-    "batch_size=1024, deep_lr=3e-3, max_epochs=20": {
-        "batch_size": 1024,
-        "deep_lr": 3e-3,
-        "max_epochs": 20,
-    },
-    "piecewise_linear": deep(continuous_encoding="piecewise_linear"),
-    "periodic": deep(continuous_encoding="periodic"),
+    "previous defaults": PREVIOUS,
+    "early_stopping=False, max_epochs=8": {"early_stopping": False, "max_epochs": 8},
+    "n_iter_no_change=3": {"n_iter_no_change": 3},
+    "continuous_encoding='scaled'": deep(continuous_encoding="scaled"),
+    "continuous_encoding='periodic'": deep(continuous_encoding="periodic"),
     "embed_continuous=False": deep(embed_continuous=False),
-    "piecewise_linear, embed_continuous=False": deep(
-        continuous_encoding="piecewise_linear", embed_continuous=False
-    ),
-    "min_frequency=2": deep(min_frequency=2),
     "min_frequency=5": deep(min_frequency=5),
-    "dropout=0.1": {"dropout": 0.1},
     "deep_l2=1e-3": {"deep_l2": 1e-3},
-    "deep_l2=0": {"deep_l2": 0.0},
+    "dropout=0.1": {"dropout": 0.1},
+    "batch_size=512, deep_lr=2e-3": {"batch_size": 512, "deep_lr": 2e-3},
     "hidden_units=(256, 128)": {"hidden_units": (256, 128)},
-    "wide: numbers bucketized too": every_column_wide(),
+    "wide: every column, numbers bucketized": {
+        "wide": CrossProductTransformer(columns="all")
+    },
     "wide=None": {"wide": None},
-    # round 2: early stopping at every size, with a high ceiling
-    "ES=True, max_epochs=50": {"early_stopping": True, "max_epochs": 50},
-    "ES=True, max_epochs=50, pwl": {
-        "early_stopping": True,
-        "max_epochs": 50,
-        **deep(continuous_encoding="piecewise_linear"),
-    },
-    "ES=True, max_epochs=50, pwl no codes": {
-        "early_stopping": True,
-        "max_epochs": 50,
-        **deep(continuous_encoding="piecewise_linear", embed_continuous=False),
-    },
-    "ES=True, max_epochs=50, pwl no codes, batch 512, lr 2e-3": {
-        "early_stopping": True,
-        "max_epochs": 50,
-        "batch_size": 512,
-        "deep_lr": 2e-3,
-        **deep(continuous_encoding="piecewise_linear", embed_continuous=False),
-    },
-    "ES=True, max_epochs=50, pwl no codes, (256, 128)": {
-        "early_stopping": True,
-        "max_epochs": 50,
-        "hidden_units": (256, 128),
-        **deep(continuous_encoding="piecewise_linear", embed_continuous=False),
-    },
-    "ES=True, max_epochs=50, pwl no codes, deep_l2=1e-3": {
-        "early_stopping": True,
-        "max_epochs": 50,
-        "deep_l2": 1e-3,
-        **deep(continuous_encoding="piecewise_linear", embed_continuous=False),
-    },
-    "ES=True, max_epochs=50, pwl no codes, patience 5": {
-        "early_stopping": True,
-        "max_epochs": 50,
-        "n_iter_no_change": 5,
-        **deep(continuous_encoding="piecewise_linear", embed_continuous=False),
-    },
-    "ES=True, max_epochs=50, pwl, batch 512, lr 2e-3": {
-        "early_stopping": True,
-        "max_epochs": 50,
-        "batch_size": 512,
-        "deep_lr": 2e-3,
-        **deep(continuous_encoding="piecewise_linear"),
-    },
 }
 REFERENCES = ("LightGBM", "HistGradientBoosting")
 FIELDS = ["set", "model", "seed", "log_loss", "auc", "fit_seconds", "epochs"]
@@ -209,6 +159,42 @@ def summary(results):
     return table
 
 
+def write_rst(path, table):
+    """The summary as a reStructuredText table, for the documentation."""
+    from corpus_quality import rst_table
+
+    header = [
+        "variant",
+        "log loss <= LightGBM",
+        "AUC >= LightGBM - 0.005",
+        "mean log loss - LightGBM",
+        "mean AUC - LightGBM",
+        "mean rank",
+        "fit time / LightGBM",
+        "seed spread",
+    ]
+    rows = [
+        [
+            name,
+            int(row.iloc[1]),
+            int(row.iloc[2]),
+            f"{row.iloc[3]:+.4f}",
+            f"{row.iloc[4]:+.4f}",
+            f"{row.iloc[5]:.1f}",
+            f"{row.iloc[6]:.2f}",
+            "" if np.isnan(row.iloc[7]) else f"{row.iloc[7]:.4f}",
+        ]
+        for name, row in table.iterrows()
+    ]
+    text = (
+        ".. Written by examples/benchmarks/defaults_study.py --rst; do not edit.\n\n"
+        + rst_table(header, rows)
+        + "\n"
+    )
+    with open(path, "w") as file:
+        file.write(text)
+
+
 def per_set(results, models):
     """Mean validation log loss of each model on each set."""
     mean = results[results.model.isin(models)]
@@ -222,6 +208,7 @@ def main():
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--out", default="defaults_study.csv")
+    parser.add_argument("--rst", default=None, help="write the summary here")
     args = parser.parse_args()
     unknown = set(args.variants) - set(VARIANTS)
     if unknown:
@@ -257,10 +244,13 @@ def main():
                     )
     results = pd.read_csv(out)
     results = results[results.model.isin([*REFERENCES, *args.variants])]
-    results = results[results.set.isin(names)]
+    results = results[results.set.isin(names) & results.seed.isin(args.seeds)]
     pd.set_option("display.width", 250)
     print()
-    print(summary(results).to_string(float_format=lambda v: f"{v:.4f}"))
+    table = summary(results)
+    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    if args.rst:
+        write_rst(args.rst, table)
     print()
     shown = [*REFERENCES, *args.variants[:6]]
     print(per_set(results, shown).to_string(float_format=lambda v: f"{v:.4f}"))

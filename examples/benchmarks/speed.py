@@ -68,6 +68,7 @@ def make_model(batch_size, epochs):
             continuous=CONTINUOUS,
             embedding_dim=EMBEDDING_DIM,
             scaling="standard",
+            continuous_encoding="scaled",
             embed_continuous=False,
         ),
         hidden_units=HIDDEN_UNITS,
@@ -79,6 +80,8 @@ def make_model(batch_size, epochs):
         deep_l2=0.0,
         batch_size=batch_size,
         max_epochs=epochs,
+        early_stopping=False,  # the plain loop trains on every row
+        n_jobs=-1,  # and with torch's own thread count
         device="cpu",
         random_state=0,
     )

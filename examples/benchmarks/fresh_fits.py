@@ -1,0 +1,70 @@
+"""Fit seconds of the corpus' sets, each fit in a fresh process.
+
+A script, a command-line call or a ``GridSearchCV`` worker fits in a new
+process, which pays every first-call cost once more. For each set of
+``corpus.py`` (the canonical training rows), one process per fit reads the
+set, then times one ``fit`` of ``WideDeepClassifier(random_state=0)`` or of
+``LGBMClassifier(random_state=0)``, the two alternating; the import and the
+reading are not timed. The medians over ``--repeats`` are printed, with the
+geometric mean of the ratio. Run from ``examples/benchmarks``::
+
+    python fresh_fits.py [--sets NAME ...] [--repeats 3]
+"""
+
+import argparse
+import subprocess
+import sys
+
+import numpy as np
+from corpus import SETS, available
+
+CHILD = """
+import time, warnings
+warnings.simplefilter("ignore")
+from corpus import split
+X, _, y, _ = split({name!r})
+if {ours}:
+    from sk_widedeep import WideDeepClassifier
+    model = WideDeepClassifier(random_state=0)
+else:
+    from lightgbm import LGBMClassifier
+    model = LGBMClassifier(random_state=0, verbose=-1)
+start = time.perf_counter()
+model.fit(X, y)
+print(time.perf_counter() - start)
+"""
+
+
+def fresh_fit(name, ours):
+    code = CHILD.format(name=name, ours=ours)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", nargs="+", default=None)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    names = args.sets or [name for name in SETS if name in available()]
+    ratios = []
+    print(f"{'set':22s} {'sk_widedeep s':>14s} {'LightGBM s':>11s} {'ratio':>6s}")
+    for name in names:
+        ours, lightgbm = [], []
+        for _ in range(args.repeats):
+            ours.append(fresh_fit(name, True))
+            lightgbm.append(fresh_fit(name, False))
+        ratio = np.median(ours) / np.median(lightgbm)
+        ratios.append(ratio)
+        print(
+            f"{name:22s} {np.median(ours):14.2f} {np.median(lightgbm):11.2f} "
+            f"{ratio:6.1f}",
+            flush=True,
+        )
+    print(f"geometric mean of the ratio: {np.exp(np.log(ratios).mean()):.2f}")
+
+
+if __name__ == "__main__":
+    main()
