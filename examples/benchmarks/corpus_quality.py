@@ -27,13 +27,11 @@ draws the reliability diagrams of four binary sets with ``--figure``.
 """
 
 import argparse
-import time
-import warnings
 
 import numpy as np
 import pandas as pd
 from corpus import SETS, available, split
-from defaults_study import PREVIOUS, gradient_boosting_columns, lightgbm, scores
+from defaults_study import PREVIOUS, lightgbm, scores, timed_fit
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from sk_widedeep import WideDeepClassifier
@@ -90,15 +88,8 @@ def evaluate(name, seeds):
     runs, proba = [], {}
     for seed in seeds:
         for model in MODELS:  # alternating, as the timings share the machine
-            Xf, Xt = X_train, X_test
-            if model == "HistGradientBoosting":
-                Xf, Xt = gradient_boosting_columns(X_train, X_test)
             estimator = make(model, seed)
-            start = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                estimator.fit(Xf, y_train)
-            seconds = time.perf_counter() - start
+            seconds, Xt = timed_fit(estimator, model, X_train, X_test, y_train)
             p = estimator.predict_proba(Xt)
             classes = estimator.classes_
             loss, auc = scores(y_test, p, classes)

@@ -109,16 +109,21 @@ def gradient_boosting_columns(*frames):
     return [f.assign(**{c: f[c].cat.codes.astype(float) for c in wide}) for f in frames]
 
 
-def fit_and_score(model, seed, data):
-    X_fit, X_valid, y_fit, y_valid = data
+def timed_fit(estimator, model, X_fit, X_score, y_fit):
+    """Fit ``estimator`` (a ``model``); return the seconds and X_score as it takes."""
     if model == "HistGradientBoosting":
-        X_fit, X_valid = gradient_boosting_columns(X_fit, X_valid)
-    estimator = make(model, seed)
+        X_fit, X_score = gradient_boosting_columns(X_fit, X_score)
     start = time.perf_counter()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", UserWarning)  # e.g. the id-column warning
         estimator.fit(X_fit, y_fit)
-    seconds = time.perf_counter() - start
+    return time.perf_counter() - start, X_score
+
+
+def fit_and_score(model, seed, data):
+    X_fit, X_valid, y_fit, y_valid = data
+    estimator = make(model, seed)
+    seconds, X_valid = timed_fit(estimator, model, X_fit, X_valid, y_fit)
     loss, auc = scores(y_valid, estimator.predict_proba(X_valid), estimator.classes_)
     epochs = getattr(estimator, "n_iter_", "")
     return {"log_loss": loss, "auc": auc, "fit_seconds": seconds, "epochs": epochs}
