@@ -83,6 +83,7 @@ def paper_preset(
             embedding_dim=32,
             min_frequency=min_frequency,
             scaling="quantile",
+            continuous_encoding="scaled",  # one CDF-scaled value per number
             embed_continuous=False,
         ),
         "hidden_units": (1024, 512, 256),

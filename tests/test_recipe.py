@@ -251,6 +251,12 @@ def test_paper_preset_trains_and_takes_overrides():
     clf.fit(X, y)
     assert clf.wide_.crosses_ == [("education", "occupation")]
     assert clf.deep_.embedding_dims_.tolist() == [32] * 4
+    # the paper's numbers: one value each, their empirical CDF in [0, 1]
+    assert clf.deep_.bin_edges_ is None and clf.deep_.scaling == "quantile"
+    Xt = clf.deep_.transform(X)[:, len(clf.deep_.embedded_features_) :]
+    n_inputs = len(clf.deep_.continuous_columns_) + len(clf.deep_.indicator_columns_)
+    assert Xt.shape[1] == n_inputs
+    assert ((Xt >= 0) & (Xt <= 1)).all()
     assert isinstance(clf.net_.optimizer_, torch.optim.Adagrad)
     assert isinstance(clf.net_.wide_optimizer_, FTRL)
     assert np.isfinite(clf.predict_proba(X)).all()
