@@ -1,3 +1,4 @@
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -167,3 +168,24 @@ def fitted():
         **FAST,
     ).fit(X, y)
     return model, X, y
+
+
+def run_at_once(action, items):
+    """Call ``action(item)`` for every item, each in its own thread, all at
+    once (a barrier releases them together); return the errors raised."""
+    barrier = threading.Barrier(len(items))
+    errors = []
+
+    def run(item):
+        barrier.wait()
+        try:
+            action(item)
+        except Exception as exc:  # collected, then asserted by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -7,7 +7,6 @@ import os
 import pickle
 import re
 import struct
-import threading
 import time
 import tracemalloc
 import zipfile
@@ -34,7 +33,7 @@ from sk_widedeep import (
 )
 from sk_widedeep._persistence import FORMAT_VERSION
 
-from .conftest import FAST, make_frame
+from .conftest import FAST, make_frame, run_at_once
 
 
 @pytest.fixture(scope="module")
@@ -449,22 +448,7 @@ def test_load_refuses_members_beyond_the_size_limit(saved, monkeypatch):
 
 def _save_at_once(models, path):
     """Save every model to ``path`` from its own thread, all at once; the errors."""
-    barrier = threading.Barrier(len(models))
-    errors = []
-
-    def save(model):
-        barrier.wait()
-        try:
-            model.save(path)
-        except Exception as exc:  # collected, then asserted
-            errors.append(exc)
-
-    threads = [threading.Thread(target=save, args=(m,)) for m in models]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    return run_at_once(lambda model: model.save(path), models)
 
 
 def test_threads_saving_to_one_path_each_succeed(fitted, data, tmp_path):

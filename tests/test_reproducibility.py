@@ -1,7 +1,6 @@
 """random_state: the same seed gives the same model, and global state is left alone."""
 
 import random
-import threading
 
 import numpy as np
 import pytest
@@ -10,7 +9,7 @@ from sklearn.base import clone
 
 from sk_widedeep import CrossProductTransformer, WideDeepClassifier
 
-from .conftest import FAST, make_frame
+from .conftest import FAST, make_frame, run_at_once
 
 # The joint model with every source of randomness: initialization, shuffling,
 # dropout and the validation split of early stopping.
@@ -158,22 +157,7 @@ def test_fit_then_partial_fit_with_dropout_matches_a_longer_fit():
 
 def _fit_at_once(models, X, y):
     """Fit every model in its own thread, all at once."""
-    barrier = threading.Barrier(len(models))
-    errors = []
-
-    def fit(model):
-        barrier.wait()
-        try:
-            model.fit(X, y)
-        except Exception as exc:  # collected, then asserted
-            errors.append(exc)
-
-    threads = [threading.Thread(target=fit, args=(m,)) for m in models]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_at_once(lambda model: model.fit(X, y), models) == []
 
 
 def test_concurrent_fits_in_threads_equal_their_serial_fits():
