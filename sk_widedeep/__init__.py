@@ -2,7 +2,7 @@
 
 import importlib
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # The public names load on first use (PEP 562): importing the package, or a
 # light submodule such as the command line (``sk-widedeep --help``), does not

@@ -286,12 +286,9 @@ def _warn_identifiers(data, features, args):
 
 def _text_columns(model):
     """Columns that held strings in fit (a vocabulary or hashed): read as text."""
-    coders = [
-        *getattr(model.wide_, "_encoders", {}).values(),
-        *getattr(model.deep_, "_vocabularies", ()),
-    ]
-    columns = [c.column for c in coders if getattr(c, "kind", None) == "string"]
-    return list(dict.fromkeys(columns))
+    from ._features import text_columns
+
+    return text_columns(model.wide_, model.deep_)
 
 
 def _predict(args):

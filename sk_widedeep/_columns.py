@@ -18,6 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
+from ._compat import column_array
 from ._vocabulary import NUMBER_KINDS
 
 
@@ -205,11 +206,9 @@ class Columns:
 def _column_array(X, position: int):
     if not hasattr(X, "iloc"):
         return X[:, position]
-    # pandas' own accessor of one column's array: 30 times faster than
-    # X.iloc[:, position], and the same values (tests/test_columns.py)
-    get_array = getattr(X, "_get_column_array", None)
-    if get_array is not None:
-        return get_array(position)
+    array = column_array(X, position)
+    if array is not None:
+        return array
     series = X.iloc[:, position]
     return series.to_numpy() if isinstance(series.dtype, np.dtype) else series.array
 

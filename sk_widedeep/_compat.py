@@ -1,8 +1,10 @@
-"""Every private scikit-learn and torch name the package uses, in one place.
+"""Every private name of a library the package uses, in one place.
 
-A scikit-learn or torch release that moves one of these breaks this file only.
-The torch helpers import torch when called, so that the transformers, which
-import this module, stay free of torch.
+scikit-learn, pandas, torch and skorch: a release that moves one of these
+breaks this file only. The torch and skorch helpers import nothing of
+theirs at module level (they are handed the objects, or import torch when
+called), so that the transformers, which import this module, stay free of
+torch.
 """
 
 import inspect
@@ -11,7 +13,6 @@ import sys
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
     HasMethods,
-    Hidden,
     Interval,
     StrOptions,
 )
@@ -79,14 +80,79 @@ def plain_step(optimizer_class):
     return inspect.unwrap(optimizer_class.step)
 
 
+def column_array(frame, position: int):
+    """One column of a DataFrame as its array, through pandas' own accessor.
+
+    ``DataFrame._get_column_array`` is 30 times faster than
+    ``frame.iloc[:, position]`` and gives the same values
+    (``tests/test_columns.py``); None when this pandas lacks it.
+    """
+    get_array = getattr(frame, "_get_column_array", None)
+    return None if get_array is None else get_array(position)
+
+
+class SkorchNetHooks:
+    """The parts of skorch's ``NeuralNet`` we reach below its public API.
+
+    A mixin placed before ``NeuralNet`` in a subclass's bases: it names
+    skorch's private methods once, so the net's code calls these instead.
+    """
+
+    def zero_grad_all(self):
+        """Set the gradients of every optimizer's parameters to None."""
+        self._zero_grad_optimizer(set_to_none=True)
+
+    def step_all(self):
+        """Step every optimizer once (skorch's closure-free step)."""
+        self._step_optimizer(None)
+
+    def optimizer_names(self) -> list:
+        """Names of the net's optimizers; each lives in attribute ``name + "_"``."""
+        return list(self._optimizers)
+
+    def _set_training(self, training=True):
+        """Switch train/eval mode only when it changes (skorch asks every batch)."""
+        if self.module_.training != training:
+            super()._set_training(training)
+
+
+def patience_exhausted(early_stopping) -> bool:
+    """Whether a skorch ``EarlyStopping`` callback ended the training."""
+    return early_stopping.misses_ >= early_stopping.patience
+
+
+def progress_bar_class(base):
+    """Make skorch's ``ProgressBar`` count the batches our iterators make.
+
+    skorch's bar sizes itself by a private hook; ours asks the net's own
+    iterator, so that the bar ends full from the first epoch (the
+    validation rows go in large batches).
+    """
+
+    class BatchProgress(base):
+        def __init__(self):
+            super().__init__(postfix_keys=["train_loss"])
+
+        def _get_batches_per_epoch_phase(self, net, dataset, training):
+            if dataset is None:
+                return 0
+            return len(net.get_iterator(dataset, training=training))
+
+    BatchProgress.__doc__ = "skorch's progress bar (tqdm, on stderr) over each epoch."
+    return BatchProgress
+
+
 __all__ = [
     "HasMethods",
-    "Hidden",
     "Interval",
     "StrOptions",
     "_align_api_if_sparse",
     "_check_feature_names_in",
     "_fit_context",
+    "column_array",
+    "patience_exhausted",
+    "progress_bar_class",
+    "SkorchNetHooks",
     "defer_dynamo_import",
     "plain_step",
 ]

@@ -4,12 +4,9 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._columns import (
-    Columns,
-    check_input,
     column_labels,
     is_numeric,
     resolve_columns,
@@ -20,20 +17,18 @@ from ._compat import (
     StrOptions,
     _align_api_if_sparse,
     _check_feature_names_in,
-    _fit_context,
 )
+from ._hashing import HashedColumn, HashedCross
+from ._transformer import ColumnEncoder
 from ._vocabulary import (
     Buckets,
     Cross,
-    HashedColumn,
-    HashedCross,
     Vocabulary,
-    check_hashing,
     feature_name,
 )
 
 
-class CrossProductTransformer(TransformerMixin, BaseEstimator):
+class CrossProductTransformer(ColumnEncoder):
     r"""One-hot and cross-product features: the wide part of Wide & Deep.
 
     Each named column becomes a one-hot block; each cross becomes one more
@@ -181,6 +176,8 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         "sparse_output": ["boolean"],
     }
 
+    __widedeep_part__ = "wide"
+
     def __init__(
         self,
         *,
@@ -198,56 +195,9 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         self.n_bins = n_bins
         self.sparse_output = sparse_output
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn the vocabularies, buckets and crosses from X.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The raw data: strings, numbers, booleans, categoricals, with
-            missing values allowed.
-        y : None
-            Ignored. This parameter exists only for compatibility with
-            :class:`~sklearn.pipeline.Pipeline`.
-
-        Returns
-        -------
-        self : object
-            Fitted transformer.
-        """
-        self._fit_encode(X)
-        return self
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None):
-        """Fit to X and encode it, encoding each column once.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The raw data.
-        y : None
-            Ignored. This parameter exists only for compatibility with
-            :class:`~sklearn.pipeline.Pipeline`.
-
-        Returns
-        -------
-        Xt : {sparse matrix, ndarray} of shape (n_samples, n_output_features)
-            The same as ``fit(X).transform(X)``.
-        """
-        return self._output(self._fit_encode(X))
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def _fit_encode(self, X, columns=None):
-        """Fit on X and return its encoding, as :meth:`_encode` would.
-
-        ``columns`` may hold the columns of X already taken out.
-        """
-        check_hashing(self.min_frequency, self.hash_buckets)
-        X = check_input(self, X, reset=True)
+    def _fit(self, X, columns, dtype=None):
+        """Learn the encoders and crosses; return X's indices (see :meth:`_encode`)."""
         labels = column_labels(X)
-        columns = Columns(X) if columns is None else columns
         positions = self._resolve_columns(X, columns)
         crosses = []
         for cross in self.crosses:
@@ -338,7 +288,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
                 codes[p] = encoder.encode(columns[p])
         return codes, hashes
 
-    def _encode(self, columns):
+    def _encode(self, columns, dtype=None):
         """Global output index of every block's active slot, shape (n, blocks).
 
         ``columns`` reads an X already validated against this fit.
@@ -358,24 +308,6 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
                 blocks.append(cross.encode(component_codes))
         return np.stack(blocks, axis=1) + self._offsets[:-1]
 
-    def transform(self, X):
-        """Encode X as one-hot and cross-product features.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The raw data, with the columns seen in fit.
-
-        Returns
-        -------
-        Xt : {sparse matrix, ndarray} of shape (n_samples, n_output_features)
-            Exactly one 1 per block (column or cross) and row; CSR when
-            ``sparse_output=True``.
-        """
-        check_is_fitted(self)
-        X = check_input(self, X, reset=False)
-        return self._output(self._encode(Columns(X)))
-
     def _output(self, indices):
         """Build the one-hot matrix with a 1 at each of the given indices."""
         n_samples, n_blocks = indices.shape
@@ -392,6 +324,9 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
         Xt = np.zeros((n_samples, self.n_output_features_))
         np.put_along_axis(Xt, indices, 1.0, axis=1)
         return Xt
+
+    def _arrays(self, indices):
+        return {"wide_indices": indices}
 
     def get_feature_names_out(self, input_features=None):
         """Get the name of every slot, e.g. ``education=Bachelors&occupation=Sales``.
@@ -424,7 +359,7 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
             )
         return np.asarray(out, dtype=object)
 
-    def _exact_keys(self) -> list[tuple]:
+    def __widedeep_keys__(self) -> list[tuple]:
         """Exact key of every output slot, in output order (for warm start).
 
         Like :meth:`get_feature_names_out`, but a slot is told by its column
@@ -442,9 +377,6 @@ class CrossProductTransformer(TransformerMixin, BaseEstimator):
     def _keys_of(self, position: int) -> list[tuple]:
         return self._encoders[position].exact_keys
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.categorical = True
-        tags.input_tags.allow_nan = True
-        tags.transformer_tags.preserves_dtype = []
-        return tags
+    @property
+    def _coders(self):
+        return list(self._encoders.values())

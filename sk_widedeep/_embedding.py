@@ -4,23 +4,21 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._columns import (
-    Columns,
-    check_input,
     column_labels,
     is_numeric,
     resolve_columns,
     warn_identifier,
 )
-from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
+from ._compat import Interval, StrOptions, _check_feature_names_in
+from ._hashing import HashedColumn
+from ._scaling import _ContinuousScaler
+from ._transformer import ColumnEncoder
 from ._vocabulary import (
-    HashedColumn,
     NumberCodes,
     Vocabulary,
-    check_hashing,
     count_threshold,
 )
 
@@ -33,128 +31,7 @@ def auto_embedding_dim(n_codes: int) -> int:
     return min(MAX_AUTO_EMBEDDING_DIM, math.ceil(6 * n_codes**0.25))
 
 
-MAX_INPUT = 1e15
-"""Bound on the magnitude of a scaled continuous input.
-
-The network computes in float32, whose largest number is about 3.4e38: an
-input beyond it becomes infinite, and the network's output NaN. Clipping at
-1e15 (standard deviations, or raw units with ``scaling=None``) keeps every
-layer finite and changes only values that no data set has in earnest.
-"""
-
-
-class _ContinuousScaler:
-    """Missing-value filling and scaling of one continuous column.
-
-    ``"quantile"`` maps a value to its empirical CDF, linearly interpolated
-    between ``n_quantiles`` reference quantiles; a value shared by many rows
-    (e.g. a mass at 0) maps to the middle of its CDF step. Values outside the
-    training range, infinities included, map to the ends of [0, 1].
-    """
-
-    def __init__(self, scaling, fill_value, reference, levels, mean, scale, edges=None):
-        self.scaling = scaling
-        self.fill_value = fill_value
-        self.reference = reference
-        self.levels = levels
-        self.mean = mean
-        self.scale = scale
-        self.edges = edges
-
-    @property
-    def width(self):
-        """Number of inputs the column becomes."""
-        return 1 if self.edges is None else len(self.edges) - 1
-
-    @classmethod
-    def fit(cls, values, scaling, n_quantiles, label, n_pieces=None):
-        finite = values[np.isfinite(values)]
-        if n_pieces is not None:
-            fill_value = float(np.median(finite)) if finite.size else 0.0
-            return cls(None, fill_value, None, None, 0.0, 1.0, _edges(finite, n_pieces))
-        if scaling != "quantile":
-            _check_no_infinity(values, label, scaling)
-        fill_value = float(np.median(finite)) if finite.size else 0.0
-        reference = levels = None
-        mean, scale = 0.0, 1.0
-        if scaling == "quantile":
-            if finite.size == 0:
-                reference, levels = np.zeros(1), np.full(1, 0.5)
-            else:
-                # at least two levels: a single value is a mass point at 0.5
-                n_levels = max(2, min(n_quantiles, finite.size))
-                all_levels = np.linspace(0.0, 1.0, n_levels)
-                quantiles = np.quantile(finite, all_levels)
-                reference = np.unique(quantiles)
-                first = np.searchsorted(quantiles, reference, side="left")
-                last = np.searchsorted(quantiles, reference, side="right") - 1
-                levels = (all_levels[first] + all_levels[last]) / 2
-        elif scaling == "standard" and finite.size:
-            # in units of the largest value, so that huge numbers (1e300)
-            # do not overflow the sum of squares
-            peak = float(np.abs(finite).max()) or 1.0
-            mean = float((finite / peak).mean()) * peak
-            scale = float((finite / peak).std()) * peak or 1.0
-        return cls(scaling, fill_value, reference, levels, mean, scale)
-
-    def transform_into(self, values, label, out):
-        """Write the column's inputs into ``out``, of shape (n_rows, width)."""
-        values = np.where(np.isnan(values), self.fill_value, values)
-        if self.edges is None:
-            out[:, 0] = self._scale(values, label)
-            return
-        # piecewise linear, in place (no (n_rows, width) temporaries), in units
-        # of the largest edge, so that edges of 1e300 do not overflow
-        unit = float(np.abs(self.edges).max()) or 1.0
-        edges = self.edges / unit
-        with np.errstate(over="ignore"):  # beyond float's range: a full piece
-            np.subtract(
-                values[:, None] / unit, edges[:-1], out=out, casting="same_kind"
-            )
-            # the widths in float64, where _edges keeps them apart
-            np.divide(out, np.diff(edges), out=out, casting="same_kind")
-        np.clip(out, 0.0, 1.0, out=out)
-
-    def _scale(self, values, label):
-        if self.scaling == "quantile":
-            # np.interp would give values beyond the training range the level
-            # of the range's end, which is mid-step when the end is repeated
-            scaled = np.interp(values, self.reference, self.levels)
-            scaled[values < self.reference[0]] = 0.0
-            scaled[values > self.reference[-1]] = 1.0
-            return scaled
-        _check_no_infinity(values, label, self.scaling)
-        return np.clip((values - self.mean) / self.scale, -MAX_INPUT, MAX_INPUT)
-
-
-def _edges(finite, n_pieces):
-    """Bucket edges at the quantiles of the finite values: at least one bucket."""
-    if finite.size == 0:
-        return np.array([0.0, 1.0])
-    edges = np.unique(np.quantile(finite, np.linspace(0.0, 1.0, n_pieces + 1)))
-    if edges.size == 1:  # a single value: one bucket starting at it
-        return np.array([edges[0], edges[0] + max(1.0, abs(edges[0]))])
-    # buckets stay apart in the units of the largest edge (transform's units)
-    unit = float(np.abs(edges).max())
-    apart = np.concatenate([[True], np.diff(edges / unit) > 0])
-    return edges[apart]
-
-
-def _stack(codes, continuous):
-    """Stack the public output: codes as floats, then the continuous columns."""
-    return np.hstack([codes.astype(np.float64), continuous])
-
-
-def _check_no_infinity(values, label, scaling):
-    if np.isinf(values).any():
-        raise ValueError(
-            f"Column {label!r} holds infinite values, which scaling={scaling!r} "
-            "cannot map to finite numbers. Use scaling='quantile' (it maps -inf "
-            "and inf to 0 and 1), or replace them, e.g. with NaN for missing."
-        )
-
-
-class EmbeddingEncoder(TransformerMixin, BaseEstimator):
+class EmbeddingEncoder(ColumnEncoder):
     r"""Integer codes and scaled numbers: the deep part's input.
 
     Each categorical column becomes integer codes, ``1..n`` for the values
@@ -387,6 +264,8 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         "continuous_encoding": [StrOptions({"scaled", "piecewise_linear", "periodic"})],
     }
 
+    __widedeep_part__ = "deep"
+
     def __init__(
         self,
         *,
@@ -414,55 +293,9 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
         self.n_bins = n_bins
         self.continuous_encoding = continuous_encoding
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Learn the vocabularies and the scaling of each column.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The raw data, with missing values allowed.
-        y : None
-            Ignored. This parameter exists only for compatibility with
-            :class:`~sklearn.pipeline.Pipeline`.
-
-        Returns
-        -------
-        self : object
-            Fitted encoder.
-        """
-        self._fit_encode(X)
-        return self
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None):
-        """Fit to X and encode it, reading each column once.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The raw data, with missing values allowed.
-        y : None
-            Ignored. This parameter exists only for compatibility with
-            :class:`~sklearn.pipeline.Pipeline`.
-
-        Returns
-        -------
-        Xt : ndarray of shape (n_samples, n_features_out)
-            The same as ``fit(X).transform(X)``.
-        """
-        return _stack(*self._fit_encode(X, dtype=np.float64))
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def _fit_encode(self, X, columns=None, dtype=np.float32):
-        """Fit on X and return its encoding, as :meth:`_encode` would.
-
-        ``columns`` may hold the columns of X already taken out.
-        """
-        check_hashing(self.min_frequency, self.hash_buckets)
-        X = check_input(self, X, reset=True)
+    def _fit(self, X, columns, dtype):
+        """Learn codes and scalings; return X's encoding (see :meth:`_encode`)."""
         labels = column_labels(X)
-        columns = Columns(X) if columns is None else columns
         self._categorical, self._continuous = self._resolve_roles(X, columns)
         if self.hash_buckets is None:
             self._vocabularies = [
@@ -619,23 +452,19 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
             continuous[:, j] = np.isnan(columns.floats(p))
         return codes, continuous
 
-    def transform(self, X):
-        """Encode X as codes, scaled numbers and missing indicators.
+    def _output(self, encoding):
+        """Stack the public output: codes as floats, then the continuous columns."""
+        codes, continuous = encoding
+        return np.hstack([codes.astype(np.float64), continuous])
 
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            The raw data, with the columns seen in fit.
+    def _arrays(self, encoding):
+        codes, continuous = encoding
+        arrays = {"categorical": codes, "continuous": continuous}
+        return {name: a for name, a in arrays.items() if a.shape[1]}
 
-        Returns
-        -------
-        Xt : ndarray of shape (n_samples, n_features_out)
-            Categorical codes (as floats), then scaled continuous columns,
-            then missing indicators. Always finite.
-        """
-        check_is_fitted(self)
-        X = check_input(self, X, reset=False)
-        return _stack(*self._encode(Columns(X), dtype=np.float64))
+    def __widedeep_keys__(self) -> list[list[tuple]]:
+        """Exact keys of every embedded input's codes (for warm start)."""
+        return [coder.exact_keys for coder in self._coders]
 
     def get_feature_names_out(self, input_features=None):
         """Get the names of the output columns.
@@ -664,10 +493,3 @@ class EmbeddingEncoder(TransformerMixin, BaseEstimator):
                 out += [f"{names[p]}_piece{k}" for k in range(scaler.width)]
         out += [f"{names[p]}_missing" for p in self._indicators]
         return np.asarray(out, dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.categorical = True
-        tags.input_tags.allow_nan = True
-        tags.transformer_tags.preserves_dtype = []
-        return tags

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import copy
 import math
-import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-import joblib
 import numpy as np
 import torch
 from skorch import NeuralNet
@@ -24,6 +22,7 @@ from skorch.helper import predefined_split
 from skorch.utils import TeeGenerator
 
 from . import _distributed
+from ._compat import SkorchNetHooks, progress_bar_class
 from ._module import SeededDropout, WideDeepModule
 from ._optim import FTRL, SGD, Adagrad, Adam
 
@@ -100,103 +99,6 @@ def make_optimizer(spec, params, part: str, *, sparse: bool):
     return optimizer(params, **kwargs)
 
 
-def device_choices() -> list[str]:
-    """List the devices this machine's torch can train on, for error messages."""
-    choices = ["auto", "cpu"]
-    if torch.cuda.is_available():
-        choices += ["cuda"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        choices.append("mps")
-    return choices
-
-
-def resolve_device(device: str) -> str:
-    """``"auto"`` becomes ``"cuda"`` when available, else ``"cpu"``.
-
-    Any other device is checked here, before any work: it must be a torch
-    device that this torch build has and this machine can reach.
-    """
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    choices = ", ".join(map(repr, device_choices()))
-    try:
-        resolved = torch.device(device)
-    except RuntimeError as exc:
-        raise ValueError(
-            f"device={device!r} is not a torch device. Use one of {choices} "
-            "(on this machine)."
-        ) from exc
-    if resolved.type == "cpu":
-        return device
-    if resolved.type == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError(
-                f"device={device!r}, but torch finds no CUDA device here. Use "
-                f"device='auto' to fall back to the CPU, or one of {choices}."
-            )
-        return device
-    if resolved.type == "meta":
-        raise ValueError(
-            f"device={device!r} holds no data and cannot train. Use one of {choices}."
-        )
-    try:  # another kind (mps, xpu...): does this build have it, and is it here?
-        torch.empty(1, device=resolved)
-    except (RuntimeError, AssertionError, AttributeError, ValueError) as exc:
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        reason = reason if len(reason) <= 100 else reason[:97] + "..."
-        raise ValueError(
-            f"device={device!r}, but this torch ({torch.__version__}) has no "
-            f"{resolved.type!r} device available here ({reason}). Use one of "
-            f"{choices}."
-        ) from None
-    return device
-
-
-def available_device(device: str) -> str:
-    """Resolve ``device`` for a loaded model: the CPU when the device is missing.
-
-    A model trained on a GPU (CUDA, or another kind such as ``"mps"``) then
-    loads on a machine without one, with a warning instead of an error.
-    """
-    try:
-        return resolve_device(device)
-    except ValueError as error:
-        try:
-            kind = torch.device(device).type
-        except RuntimeError:
-            kind = None  # not a device at all
-        if kind in (None, "meta"):
-            raise error
-    what = "CUDA device" if kind == "cuda" else f"{kind!r} device"
-    warnings.warn(
-        f"The model asks for device={device!r}, but torch finds no {what} "
-        "here: it is loaded on the CPU.",
-        UserWarning,
-        stacklevel=3,
-    )
-    return "cpu"
-
-
-@contextmanager
-def torch_threads(n_jobs: int | None):
-    """Compute with ``n_jobs`` torch threads inside (joblib's meaning), then restore.
-
-    ``None`` is 1 thread unless a :func:`joblib.parallel_config` context says
-    otherwise, -1 every core. torch's thread pool is process-wide: two
-    threads of the same process that fit at once share it.
-    """
-    wanted = joblib.effective_n_jobs(n_jobs)
-    before = torch.get_num_threads()
-    if wanted != before:
-        torch.set_num_threads(wanted)
-    try:
-        yield
-    finally:
-        if wanted != before:
-            torch.set_num_threads(before)
-
-
 def to_tensors(arrays: Mapping[str, np.ndarray], device: str) -> dict:
     """Move a dict of arrays to ``device`` once, as tensors."""
     return {name: torch.as_tensor(a, device=device) for name, a in arrays.items()}
@@ -233,11 +135,6 @@ class TensorDataset(torch.utils.data.Dataset):
 
     def __len__(self) -> int:
         return len(next(iter(self.X.values())))
-
-    def __getitem__(self, i):
-        return {k: v[i] for k, v in self.X.items()}, None if self.y is None else self.y[
-            i
-        ]
 
 
 class TensorBatches:
@@ -305,7 +202,7 @@ def rollback_on_error(net):
     module = copy.deepcopy(net.module_.state_dict())
     optimizers = {
         name: copy.deepcopy(getattr(net, name + "_").state_dict())
-        for name in net._optimizers
+        for name in net.optimizer_names()
     }
     n_epochs = len(net.history)
     try:
@@ -318,7 +215,7 @@ def rollback_on_error(net):
         raise
 
 
-class WideDeepNet(NeuralNet):
+class WideDeepNet(SkorchNetHooks, NeuralNet):
     """A skorch ``NeuralNet`` over :class:`TensorDataset` batches.
 
     It differs from ``NeuralNet`` in these places: batches come from
@@ -402,7 +299,7 @@ class WideDeepNet(NeuralNet):
         in the per-example online learning FTRL was made for; the deep one
         sees the gradient of the mean loss.
         """
-        self._zero_grad_optimizer(set_to_none=True)
+        self.zero_grad_all()
         n_rows = len(batch[1])
         if self.data_parallel and n_rows == 0:  # this rank's shard is used up
             step = {"loss": torch.zeros(()), "y_pred": None}
@@ -435,7 +332,7 @@ class WideDeepNet(NeuralNet):
                     check_invariants=False,
                     is_coalesced=True,
                 )
-        self._step_optimizer(None)
+        self.step_all()
         return step
 
     def _check_loss(self, loss: float) -> None:
@@ -517,11 +414,6 @@ class WideDeepNet(NeuralNet):
             )
         return TensorBatches(dataset, max(self.batch_size, PREDICT_BATCH_SIZE))
 
-    def _set_training(self, training=True):
-        """Switch train/eval mode only when it changes (skorch asks every batch)."""
-        if self.module_.training != training:
-            super()._set_training(training)
-
     def infer(self, x, **fit_params):
         """Run the module on a batch (its sample weights left out)."""
         inputs = {k: v.to(self.device) for k, v in x.items() if k != "sample_weight"}
@@ -560,26 +452,14 @@ class EpochLog(Callback):
         self.sink(f"{line}  {row['dur']:.2f} s")
 
 
-class BatchProgress(ProgressBar):
-    """skorch's progress bar (tqdm, on stderr) over the batches of each epoch.
-
-    The total of the bar is the number of batches our iterators make (the
-    validation rows go in large batches), so it ends full from epoch 1.
-    """
-
-    def __init__(self):
-        super().__init__(postfix_keys=["train_loss"])
-
-    def _get_batches_per_epoch_phase(self, net, dataset, training):
-        if dataset is None:
-            return 0
-        return len(net.get_iterator(dataset, training=training))
+BatchProgress = progress_bar_class(ProgressBar)
 
 
 def make_net(
     *,
     module_params: dict,
     n_outputs: int,
+    criterion: tuple,
     wide_optimizer: tuple,
     deep_optimizer: tuple,
     batch_size: int,
@@ -591,10 +471,12 @@ def make_net(
     verbose: int,
     data_parallel: bool = False,
 ) -> WideDeepNet:
-    """Build the (uninitialized) skorch net of a WideDeepClassifier."""
-    criterion = (
-        torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss
-    )
+    """Build the (uninitialized) skorch net of a Wide & Deep estimator.
+
+    ``criterion`` is ``(loss class, its parameters)``: a torch loss of the
+    module's output and the target, computed per row (``reduction="none"``).
+    """
+    criterion, criterion_params = criterion
     callbacks = list(callbacks)
     if data_parallel:  # first: the others see the losses of all ranks
         callbacks.insert(0, ("data_parallel", _distributed.DataParallelSync()))
@@ -610,6 +492,7 @@ def make_net(
         WideDeepModule,
         criterion=criterion,
         criterion__reduction="none",
+        **{f"criterion__{name}": value for name, value in criterion_params.items()},
         wide_optimizer=wide_optimizer,
         deep_optimizer=deep_optimizer,
         batch_size=batch_size,

@@ -12,10 +12,15 @@ written here holds only data:
   accepts tensors and plain containers only.
 
 Both sit in one zip archive, whose checksums catch a damaged file.
+
+The estimators register themselves (:func:`register_estimator`, at class
+creation), so this module imports none of them; :func:`load` asks the
+package for a public estimator the file names that is not registered yet.
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import math
@@ -32,16 +37,15 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import LabelEncoder
 from skorch.history import History
 
-from . import __version__
-from ._classifier import WideDeepClassifier
 from ._cross_product import CrossProductTransformer
-from ._embedding import EmbeddingEncoder, _ContinuousScaler
-from ._net import available_device, resolve_device
+from ._device import available_device, resolve_device
+from ._embedding import EmbeddingEncoder
+from ._hashing import HashedColumn, HashedCross
+from ._scaling import _ContinuousScaler
+from ._version import __version__
 from ._vocabulary import (
     Buckets,
     Cross,
-    HashedColumn,
-    HashedCross,
     NumberCodes,
     Vocabulary,
 )
@@ -73,7 +77,6 @@ INFLATION_CHECKED_FROM = 2**24
 _CLASSES = {
     cls.__name__: cls
     for cls in (
-        WideDeepClassifier,
         CrossProductTransformer,
         EmbeddingEncoder,
         Vocabulary,
@@ -87,7 +90,30 @@ _CLASSES = {
         FrozenEstimator,
     )
 }
-"""The only classes a model file can make objects of."""
+"""The only classes a model file can make objects of (and the estimators)."""
+
+_ESTIMATORS: set = set()
+"""The registered estimators: objects whose state holds a trained net."""
+
+
+def register_estimator(cls):
+    """Let the safe format write and read ``cls``, an estimator with a net.
+
+    Used as a class decorator by each estimator; the class must build its
+    (untrained) net with ``_make_net()``.
+    """
+    _CLASSES[cls.__name__] = cls
+    _ESTIMATORS.add(cls)
+    return cls
+
+
+def _known_class(name: str):
+    """Return the class of that name, importing a public estimator on first use."""
+    if name not in _CLASSES and name.startswith("WideDeep"):
+        package = importlib.import_module(__package__)
+        if name in package.__all__:
+            getattr(package, name)  # importing it registers it
+    return _CLASSES.get(name)
 
 _ELEMENT_TYPES = (str, bool, int, float, type(None))
 """Values an array of objects (the categories of a column) may hold."""
@@ -349,7 +375,7 @@ class _Writer:
 
     def _state(self, obj, where):
         state = dict(obj.__getstate__() or {})
-        net = state.pop("net_", None) if isinstance(obj, WideDeepClassifier) else None
+        net = state.pop("net_", None) if type(obj) in _ESTIMATORS else None
         encoded = {
             "dict": [
                 [key, self.encode(v, f"{where}.{key}")] for key, v in state.items()
@@ -364,7 +390,7 @@ class _Writer:
         return {
             "module": self.encode(net.module_.state_dict(), f"{where}.net_"),
             "optimizers": self.encode(
-                {n: getattr(net, n + "_").state_dict() for n in net._optimizers},
+                {n: getattr(net, n + "_").state_dict() for n in net.optimizer_names()},
                 f"{where}.net_",
             ),
             "history": self.encode(list(net.history), f"{where}.net_.history"),
@@ -491,7 +517,7 @@ class _Reader:
         return array
 
     def _object(self, name: str, state_node):
-        cls = _CLASSES.get(name)
+        cls = _known_class(name)
         if cls is None:
             raise ValueError(f"unknown class {name!r}")
         state = self.decode(state_node)
@@ -504,12 +530,12 @@ class _Reader:
         else:
             obj.__dict__.update(state)
         if "net" in state_node:
-            if not isinstance(obj, WideDeepClassifier):
+            if type(obj) not in _ESTIMATORS:
                 raise ValueError(f"a net in a {name}")
             self._restore_net(obj, state_node["net"])
         return obj
 
-    def _restore_net(self, clf: WideDeepClassifier, saved: dict) -> None:
+    def _restore_net(self, clf, saved: dict) -> None:
         """Rebuild the classifier's skorch net and load its saved state."""
         clf.device_ = available_device(
             clf.device if self.device is None else self.device

@@ -1,0 +1,565 @@
+"""The shared core of WideDeepClassifier and WideDeepRegressor.
+
+:class:`BaseWideDeep` owns everything that does not depend on the target:
+the parameters, fit and its rollback, the parts' transformers
+(:mod:`._features`), the early-stopping split, warm start
+(:mod:`._warm_start`), the training loop and its history, inference, the
+wide weights and persistence. A face (classifier, regressor) adds what
+does: how the target is checked and encoded (with :mod:`._targets`), the
+number of outputs, the loss, the validation split's stratification, and
+what its predictions are.
+"""
+
+import copy
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from . import _persistence
+from ._columns import check_input
+from ._compat import HasMethods, Interval, StrOptions, patience_exhausted
+from ._device import resolve_device, torch_threads
+from ._features import (
+    feature_arrays,
+    fit_parts,
+    module_params,
+    output_names,
+    resolve_parts,
+)
+from ._net import (
+    OPTIMIZERS,
+    TensorDataset,
+    make_net,
+    predict_logits,
+    rollback_on_error,
+    training_tensors,
+)
+from ._sharding import Shards
+from ._targets import row_weights, summarize_shard, weight_totals
+from ._warm_start import load_shared_weights
+
+EARLY_STOPPING_MIN_ROWS = 500
+"""``early_stopping="auto"`` is on from this many rows (50 held out at 10%).
+
+On every table of the defaults study, from 640 training rows up, choosing
+the epoch on held-out rows gave a lower log loss than any fixed number of
+epochs (``docs/quality.rst``).
+"""
+
+MODEL_PARAMETERS = """\
+    wide : transformer, "auto" or None, default="auto"
+        Features of the wide part. ``"auto"`` is ``CrossProductTransformer()``
+        (one-hot of the categorical columns, no crosses); another transformer
+        is used through its (sparse or dense) output; ``None`` disables the
+        wide part. A clone is fitted in :meth:`fit`, unless the transformer
+        is wrapped in :class:`~sklearn.frozen.FrozenEstimator`: then it is
+        used as already fitted (on a sample, say, before streaming chunks
+        through :meth:`partial_fit`).
+    deep : transformer, "auto" or None, default="auto"
+        Features of the deep part. ``"auto"`` is ``EmbeddingEncoder()``
+        (roles from dtypes); another transformer's output is used as
+        continuous inputs; ``None`` disables the deep part. Fitted or frozen
+        as ``wide`` is.
+    hidden_units : tuple of int, default=(128, 64)
+        Width of each ReLU layer of the deep part (the paper: 1024, 512, 256).
+    dropout : float, default=0.0
+        Dropout probability after each ReLU layer.
+    wide_optimizer : {"ftrl", "adagrad", "adam", "sgd"} or class, default="ftrl"
+        Optimizer of the wide part's weights. The named ones update only the
+        rows of the features active in a batch (sparse gradients; ``"adam"``
+        is then torch's lazy ``SparseAdam``); ``"ftrl"`` is FTRL-Proximal, the
+        paper's choice, with L1 and L2 regularization. A
+        :class:`torch.optim.Optimizer` class gets dense gradients.
+    wide_lr : float or "auto", default="auto"
+        Learning rate of the wide optimizer; ``"auto"`` is 0.05 for
+        ``"ftrl"``, 0.01 for ``"adagrad"`` and ``"sgd"``, 1e-3 for
+        ``"adam"``, and the class's own default for a class.
+    wide_l1 : float, default=0.0
+        L1 regularization of the wide weights (``"ftrl"`` only): weights of
+        rarely useful features become exactly 0.
+    wide_l2 : float, default=0.0
+        L2 regularization of the wide weights (``"ftrl"``, or an optimizer
+        class, as its ``weight_decay``).
+    deep_optimizer : {"adam", "adagrad", "sgd", "ftrl"} or class, default="adam"
+        Optimizer of the deep part (embeddings and layers) and of the shared
+        bias.
+    deep_lr : float or "auto", default="auto"
+        Learning rate of the deep optimizer; ``"auto"`` as for ``wide_lr``.
+    deep_l2 : float, default=3e-4
+        L2 regularization (weight decay) of the deep part.
+"""
+
+TRAINING_PARAMETERS = """\
+    batch_size : int, default=256
+        Rows per mini-batch.
+    max_epochs : int, default=50
+        Number of passes over the training data; with early stopping (the
+        default), the most there can be.
+    early_stopping : "auto" or bool, default="auto"
+        Hold out ``validation_fraction`` of the rows (stratified by class for
+        a classifier), stop when the validation loss has not improved for
+        ``n_iter_no_change`` epochs, and restore the weights of the best
+        epoch. ``"auto"`` turns it on when :meth:`fit` gets at least 500 rows
+        (and, for a classifier, every class has rows enough to be split), and
+        off for :meth:`partial_fit`. When off, every row is used for
+        training, for exactly ``max_epochs`` epochs.
+    validation_fraction : float, default=0.1
+        Share of the rows held out when early stopping is on.
+    n_iter_no_change : int, default=5
+        Epochs without improvement of the validation loss before stopping.
+    device : str, default="auto"
+        Torch device to train and predict on: ``"auto"`` uses CUDA when
+        available, else the CPU; or ``"cpu"``, ``"cuda"``, ``"cuda:1"``...
+    n_jobs : int or None, default=None
+        Number of CPU threads torch computes with during :meth:`fit`,
+        :meth:`partial_fit` and prediction (torch's setting is restored
+        after each call). ``None`` means 1 unless in a
+        :func:`joblib.parallel_config` context; -1 means all cores. On
+        idle cores, two threads fit the default model about 1.5 times
+        faster than one; but when other processes (``GridSearchCV(n_jobs=2)``
+        workers, say) keep the cores busy, torch's threads wait for each
+        other and a fit takes 9 to 13 times longer, where one thread takes
+        1.2 times; see :ref:`threads`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialization, the shuffling, dropout and the
+        validation split. An int gives the same model on the same machine at
+        every fit; the global random state of torch is left untouched.
+    verbose : int, default=0
+        0 is silent; 1 prints a line per epoch on stdout (training loss,
+        validation loss with early stopping, seconds) and says when early
+        stopping ends training; 2 adds a progress bar over the batches of
+        each epoch on stderr (tqdm), for long epochs.
+    callbacks : list of skorch callbacks or None, default=None
+        Extra :mod:`skorch.callbacks` (instances or ``(name, callback)``
+        pairs), copied at each fit.
+    warm_start : bool, default=False
+        When fitting again, start from the previous model, as the paper does
+        in production: the transformers are refitted on the new data, and
+        every wide feature, every embedded value and every layer that the new
+        model shares with the previous one keeps its weights; new values start
+        fresh. The layer sizes must not change.
+    data_parallel : bool, default=False
+        Train one model in several processes, each :meth:`fit` (or
+        :meth:`partial_fit`) on its own rows: the processes are the ranks of
+        :mod:`torch.distributed`'s default process group, initialized before
+        (e.g. launched by ``torchrun``). They start from rank 0's weights and
+        combine their gradients at every batch, so every rank ends with the
+        same model, trained as one process would on the union of the ranks'
+        batches (``batch_size`` rows per rank and step). ``wide`` and ``deep``
+        must be fitted beforehand, the same on every rank, and wrapped in
+        :class:`~sklearn.frozen.FrozenEstimator`. See :ref:`data-parallel`.
+"""
+
+FITTED_ATTRIBUTES = """\
+    wide_ : transformer or None
+        The fitted wide transformer.
+    deep_ : transformer or None
+        The fitted deep transformer.
+    net_ : skorch.NeuralNet
+        The trained skorch net; ``net_.module_`` is the
+        :class:`torch.nn.Module` and ``net_.history`` the training history
+        (per epoch: skorch's per-batch records are dropped).
+    device_ : str
+        The device the model was trained on.
+    n_iter_ : int
+        Number of epochs run, over all calls to fit and partial_fit.
+    loss_curve_ : list of float
+        Training loss of each epoch.
+    validation_loss_curve_ : list of float or None
+        Validation loss of each epoch when early stopping was on.
+    do_early_stopping_ : bool
+        Whether the last :meth:`fit` used early stopping (``"auto"``
+        resolved).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit. Defined only when `X` has feature
+        names that are all strings.
+"""
+
+
+def fill_docstring(cls):
+    """Put the shared parameter and attribute descriptions into ``cls``'s docstring.
+
+    The face's docstring holds the lines ``%(model_parameters)s``,
+    ``%(training_parameters)s`` and ``%(fitted_attributes)s``.
+    """
+    cls.__doc__ = (
+        cls.__doc__.replace("    %(model_parameters)s\n", MODEL_PARAMETERS)
+        .replace("    %(training_parameters)s\n", TRAINING_PARAMETERS)
+        .replace("    %(fitted_attributes)s\n", FITTED_ATTRIBUTES)
+    )
+    return cls
+
+
+class BaseWideDeep(BaseEstimator):
+    """Base of the Wide & Deep estimators (not for direct use).
+
+    A face implements the target's part of a fit:
+
+    - ``_check_target(y, n_rows)``: the validated target;
+    - ``_target_summary(target, target_spec)``: what a shard tells the others
+      about its target, beyond its weight groups;
+    - ``_fit_target(shard_summaries, target_summaries, target_spec)``: learn
+      ``classes_``, or the target's scaling, from every shard;
+    - ``_encode_target(target, shard_summaries)``: the network's target and
+      the weight group of each row (keys from ``_group_keys``);
+    - ``_groups()``: the number of groups and the map from keys to groups;
+    - ``_group_factors(counts)``: each group's weight, or None for none;
+    - ``_check_positive(groups, learning)``: refuse too few weighted groups;
+    - ``_target_state()`` / ``_check_same_outputs(state)``: what warm start
+      must keep;
+    - ``_n_outputs()``, ``_criterion()`` (torch loss class and parameters),
+      ``_stratify(target)`` (the validation split's strata, or None) and
+      ``_output_names()`` (the wide weights' columns).
+    """
+
+    _parameter_constraints: dict = {
+        "wide": [HasMethods(["fit", "transform"]), StrOptions({"auto"}), None],
+        "deep": [HasMethods(["fit", "transform"]), StrOptions({"auto"}), None],
+        "hidden_units": [list, tuple],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "wide_optimizer": [StrOptions(set(OPTIMIZERS)), callable],
+        "wide_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "wide_l1": [Interval(Real, 0, None, closed="left")],
+        "wide_l2": [Interval(Real, 0, None, closed="left")],
+        "deep_optimizer": [StrOptions(set(OPTIMIZERS)), callable],
+        "deep_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "deep_l2": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "device": [str],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+        "warm_start": ["boolean"],
+        "data_parallel": ["boolean"],
+    }
+
+    def _fit_new(self, X, y, sample_weight, *, target_spec, epochs, early_stopping):
+        """Fit anew; on any error, the estimator is left as it was before."""
+        before = self.__dict__.copy()
+        try:
+            return self._fit_new_unguarded(
+                X,
+                y,
+                sample_weight,
+                target_spec=target_spec,
+                epochs=epochs,
+                early_stopping=early_stopping,
+            )
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _fit_new_unguarded(
+        self, X, y, sample_weight, *, target_spec, epochs, early_stopping
+    ):
+        previous = None
+        if self.warm_start and hasattr(self, "net_"):
+            previous = (self.wide_, self.deep_, self.net_.module_, self._target_state())
+        shards = Shards(self.data_parallel)
+        # before any work: a device this torch lacks fails at once (on every rank)
+        self.device_ = shards.run(lambda: resolve_device(self.device))
+        X, target, weight = self._prepare(
+            shards, X, y, sample_weight, first=True, target_spec=target_spec
+        )
+        if previous is not None:
+            self._check_same_outputs(previous[3])
+        hidden_units = self._check_hidden_units()
+
+        def fit_features():
+            wide, deep = resolve_parts(
+                self.wide, self.deep, frozen_only=self.data_parallel
+            )
+            names = getattr(self, "feature_names_in_", None)
+            return fit_parts(wide, deep, X, names)
+
+        self.wide_, self.deep_, inputs, n_wide = shards.run(fit_features)
+        shards.check_same_parts(self.wide_, self.deep_)
+
+        # one seed, the first shard's, even for random_state=None
+        seed = int(check_random_state(self.random_state).randint(2**31 - 1))
+        self._seed = shards.first(seed)
+        rows = None
+        if early_stopping == "auto":
+            if len(target) >= EARLY_STOPPING_MIN_ROWS:
+                rows = self._validation_split(target, required=False)
+            early_stopping = shards.first(rows is not None)
+        self.do_early_stopping_ = bool(early_stopping)
+        valid_data = None
+        if early_stopping:
+            if rows is None:
+                rows = shards.run(lambda: self._validation_split(target))
+            rows, valid_rows = rows
+            valid_data = self._dataset(inputs, target, weight, valid_rows)
+            inputs = {k: v[rows] for k, v in inputs.items()}
+            target = target[rows]
+            weight = None if weight is None else weight[rows]
+
+        self._module_kwargs = module_params(
+            self.deep_, inputs, n_wide, hidden_units, self.dropout
+        )
+        net = self._make_net(valid_data)
+        if previous is not None:
+            load_shared_weights(*previous[:3], self.wide_, self.deep_, net.module_)
+        shards.same_start(net.module_)  # every rank starts from rank 0's weights
+        self._train(net, inputs, target, weight, epochs=epochs)
+        self.net_ = net
+        return self
+
+    def _partial_fit_more(self, X, y, sample_weight):
+        """One more epoch of an already fitted model on (X, y)."""
+        shards = Shards(self.data_parallel)
+        X, target, weight = self._prepare(shards, X, y, sample_weight, first=False)
+        inputs = shards.run(lambda: feature_arrays(self.wide_, self.deep_, X)[0])
+        with rollback_on_error(self.net_):
+            self._train(self.net_, inputs, target, weight, epochs=1)
+        return self
+
+    def _prepare(self, shards, X, y, sample_weight, *, first, target_spec=None):
+        """Check this shard's rows; agree on the target and the row weights.
+
+        Every shard checks its own rows (one shard's error is raised on every
+        shard). On the first fit, the target's encoding (``classes_``, or the
+        target's scaling) is learned from every shard's summary; the row
+        weights have a mean of 1 over all shards' rows.
+
+        Returns
+        -------
+        X : validated X
+        target : ndarray
+            The network's target of each row.
+        weight : ndarray of float64 or None
+            Each row's weight in the loss; None when every row weighs 1.
+        """
+
+        def check_rows():
+            X_checked = check_input(self, X, reset=first)
+            target = self._check_target(y, X_checked.shape[0])
+            summary, raw = summarize_shard(
+                self._group_keys(target), sample_weight, len(target)
+            )
+            return X_checked, target, summary, raw
+
+        X, target, summary, raw = shards.run(check_rows)
+        gathered = shards.gather((summary, self._target_summary(target, target_spec)))
+        shard_summaries = [shard[0] for shard in gathered]
+        if first:
+            self._fit_target(
+                shard_summaries, [shard[1] for shard in gathered], target_spec
+            )
+        encoded, groups = self._encode_target(target, shard_summaries)
+        totals = weight_totals(shard_summaries, *self._groups())
+        factors = self._group_factors(totals[0])
+        weight, positive = row_weights(
+            groups,
+            raw,
+            summary.peak,
+            totals,
+            np.ones(len(totals[0])) if factors is None else factors,
+            weighted=raw is not None or factors is not None,
+        )
+        self._check_positive(positive, learning=first and target_spec is None)
+        return X, encoded, weight
+
+    def _validation_split(self, target, required=True):
+        """(train rows, validation rows) for early stopping, stratified by class.
+
+        When the split is impossible (a class with too few rows), raise, or
+        return None unless ``required``.
+        """
+        try:
+            return train_test_split(
+                np.arange(len(target)),
+                test_size=self.validation_fraction,
+                stratify=self._stratify(target),
+                random_state=self._seed,
+            )
+        except ValueError as exc:
+            if not required:
+                return None
+            raise ValueError(
+                f"early_stopping={self.early_stopping!r} holds out validation_fraction="
+                f"{self.validation_fraction} of the rows (stratified by class for a "
+                f"classifier), but that split is impossible here: {exc} Give more "
+                "rows (per class), a larger validation_fraction, or set "
+                "early_stopping=False."
+            ) from exc
+
+    def _check_hidden_units(self):
+        hidden_units = tuple(self.hidden_units)
+        if not all(isinstance(u, Integral) and u >= 1 for u in hidden_units):
+            raise ValueError(
+                f"hidden_units must be a tuple of positive ints, e.g. (256, 128); got "
+                f"{self.hidden_units!r}."
+            )
+        return tuple(int(u) for u in hidden_units)
+
+    def _make_net(self, valid_data=None):
+        """Build and initialize the skorch net for the fitted inputs."""
+        net = make_net(
+            module_params=self._module_kwargs,
+            n_outputs=self._n_outputs(),
+            criterion=self._criterion(),
+            wide_optimizer=(
+                self.wide_optimizer,
+                self.wide_lr,
+                self.wide_l1,
+                self.wide_l2,
+            ),
+            deep_optimizer=(self.deep_optimizer, self.deep_lr, 0.0, self.deep_l2),
+            batch_size=self.batch_size,
+            device=self.device_,
+            random_seed=self._seed,
+            callbacks=copy.deepcopy(self.callbacks) or [],
+            valid_data=valid_data,
+            n_iter_no_change=self.n_iter_no_change,
+            verbose=self.verbose,
+            data_parallel=self.data_parallel,
+        )
+        net.initialize()  # the weights drawn from a generator seeded by _seed
+        return net
+
+    def _dataset(self, inputs, target, weight, rows=slice(None)):
+        arrays = {k: v[rows] for k, v in inputs.items()}
+        if weight is not None:
+            arrays["sample_weight"] = weight[rows].astype(np.float32)
+        tensors = training_tensors({**arrays, "target": target[rows]}, self.device_)
+        return TensorDataset(tensors, tensors.pop("target"))
+
+    def _train(self, net, inputs, target, weight, *, epochs):
+        data = self._dataset(inputs, target, weight)
+        n_before = len(net.history)
+        with torch_threads(self.n_jobs):
+            net.partial_fit(data, epochs=epochs)  # returns on KeyboardInterrupt
+        net.module_.eval()
+        history = net.history
+        interrupted = len(history) and "train_loss" not in history[-1]
+        if interrupted:
+            del history[-1]  # the interrupted epoch's row has no loss
+        stopped = dict(net.callbacks_).get("early_stopping")
+        stopped = stopped is not None and patience_exhausted(stopped)
+        if interrupted or (len(history) < n_before + epochs and not stopped):
+            warnings.warn(
+                f"Training was interrupted (KeyboardInterrupt) after "
+                f"{len(history) - n_before} of {epochs} epoch(s); the model keeps "
+                "the weights reached so far"
+                + (", including part of the interrupted epoch." if interrupted else ".")
+                + " It predicts as usual, and partial_fit can continue it.",
+                UserWarning,
+                stacklevel=4,
+            )
+        if stopped and self.verbose:
+            best = int(np.argmin(history[:, "valid_loss"]))
+            print(
+                f"Early stopping: the validation loss did not improve for "
+                f"{self.n_iter_no_change} epochs; keeping the weights of epoch "
+                f"{history[best, 'epoch']} (validation loss "
+                f"{history[best, 'valid_loss']:.4f})."
+            )
+        for row in history[n_before:]:
+            # skorch keeps a record per batch; the epoch's means are kept, so
+            # that streaming many chunks through partial_fit uses bounded memory
+            row["batches"] = []
+        self.n_iter_ = len(history)
+        self.loss_curve_ = [float(v) for v in history[:, "train_loss"]]
+        self.validation_loss_curve_ = None
+        if self.do_early_stopping_:
+            self.validation_loss_curve_ = [float(v) for v in history[:, "valid_loss"]]
+
+    def _logits(self, X):
+        check_is_fitted(self)
+        X = check_input(self, X, reset=False)
+        inputs, _ = feature_arrays(self.wide_, self.deep_, X)
+        with torch_threads(self.n_jobs):
+            return predict_logits(self.net_.module_, inputs)
+
+    def wide_weights(self):
+        """Get what the wide part memorized: its weight for every feature.
+
+        Returns
+        -------
+        weights : DataFrame of shape (n_wide_features, n_outputs)
+            Indexed by feature name (``education=Bachelors&occupation=Sales``),
+            sorted by decreasing absolute weight. One column ``weight`` for
+            one output (a binary classifier's log-odds of ``classes_[1]``, a
+            regressor's contribution in its link's standardized units), else
+            one per class. Rows with weight 0 are features the model does not
+            use.
+        """
+        check_is_fitted(self)
+        if self.wide_ is None:
+            raise ValueError(
+                "This model has no wide part (wide=None): no wide weights."
+            )
+        weight = self.net_.module_.wide.weight.detach().cpu().numpy().astype(np.float64)
+        frame = pd.DataFrame(
+            weight,
+            index=pd.Index(output_names(self.wide_), name="feature"),
+            columns=self._output_names(),
+        )
+        order = np.argsort(-np.abs(weight).max(axis=1), kind="stable")
+        return frame.iloc[order]
+
+    def save(self, path):
+        """Save the model to a file that loads without running code from it.
+
+        Unlike a pickle file, which can run any code when loaded, the file
+        holds only data: the parameters, vocabularies and history as JSON,
+        and the weights as tensors read back with ``weights_only=True``.
+        Load it with :func:`sk_widedeep.load`, on any machine: a model
+        trained on a GPU loads on a CPU.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (replaced if it exists). The model is written
+            to a temporary file of its own in the same folder, then renamed
+            to ``path`` in one step: a crash leaves no half file, and several
+            threads or processes saving to one path each succeed, the last
+            rename winning.
+
+        Raises
+        ------
+        TypeError
+            When the model holds something the format does not store:
+            ``callbacks``, transformers other than sk_widedeep's own,
+            optimizer classes outside :mod:`torch.optim`, or categories that
+            are not strings, numbers or booleans. Use joblib for such a model.
+        IsADirectoryError
+            When ``path`` is a folder.
+
+        See Also
+        --------
+        sk_widedeep.load : Read the file back.
+        """
+        _persistence.save(self, path)
+
+    def __setstate__(self, state):
+        """Unpickle; a model pickled on a GPU moves to the CPU when there is none."""
+        super().__setstate__(state)
+        net = self.__dict__.get("net_")
+        if net is not None and str(net.device) != str(self.device_):
+            self.device_ = str(net.device)  # skorch mapped the weights elsewhere
+
+    def __sklearn_is_fitted__(self):
+        """Whether fit succeeded: the trained net exists."""
+        return hasattr(self, "net_")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.allow_nan = True
+        return tags

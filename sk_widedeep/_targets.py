@@ -1,0 +1,238 @@
+"""Targets and row weights: one implementation for one process and every rank.
+
+A fit has one or more *shards* of rows: the whole data in one process, or
+each rank's own rows with ``data_parallel=True``. Every shard summarizes
+its rows (:func:`summarize_shard`: the counts and weight sums of each
+group of rows, groups being classes for a classifier and one group for a
+regressor); the summaries of all shards (one, or every rank's) give the
+totals (:func:`weight_totals`), and each shard's row weights follow from
+its own rows and those totals (:func:`row_weights`). One process is the
+one-shard case of the same arithmetic, so every rank of a data-parallel
+fit weighs its rows exactly as a single process would weigh all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
+
+from ._columns import check_sample_weight, scale_to_max
+
+
+def _check_one_per_row(y, n_rows: int, what: str) -> np.ndarray:
+    y = column_or_1d(y, warn=True)
+    if len(y) != n_rows:
+        raise ValueError(
+            f"X has {n_rows} rows but y has {len(y)} {what}s; pass one {what} per "
+            "row of X."
+        )
+    missing = np.flatnonzero(pd.isna(y))
+    if missing.size:
+        raise ValueError(
+            f"y has {missing.size} missing {what}(s) (NaN or None), e.g. at rows "
+            f"{missing[:5].tolist()}; drop those rows or give them a {what}."
+        )
+    return y
+
+
+def check_labels(y, n_rows: int) -> np.ndarray:
+    """Check class labels: a 1d array, one per row, none missing."""
+    y = _check_one_per_row(y, n_rows, "label")
+    check_classification_targets(y)
+    return y
+
+
+def check_numbers(y, n_rows: int, loss: str) -> np.ndarray:
+    """Check a numeric target: one finite number per row, >= 0 for Poisson."""
+    y = _check_one_per_row(y, n_rows, "target")
+    if y.dtype.kind not in "biuf":
+        kind = type_of_target(y) if y.dtype.kind == "O" else y.dtype
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"y must hold numbers for a regressor, but it holds {kind} values "
+                f"({exc}). Convert it to numbers, or use WideDeepClassifier for "
+                "class labels."
+            ) from exc
+    y = y.astype(np.float64)
+    if not np.isfinite(y).all():
+        raise ValueError(
+            "y holds infinite values (or numbers beyond float64); give finite "
+            "targets."
+        )
+    if loss == "poisson":
+        if (y < 0).any():
+            raise ValueError(
+                f"loss='poisson' models counts and rates, which are >= 0, but y has "
+                f"{int((y < 0).sum())} negative value(s) (smallest {y.min():g}). "
+                "Use loss='squared_error' for targets that can be negative."
+            )
+        if not y.any():
+            raise ValueError(
+                "loss='poisson' needs some positive targets, but every y is 0."
+            )
+    return y
+
+
+@dataclass
+class ShardSummary:
+    """What one shard tells the others about its rows' groups and weights.
+
+    Attributes
+    ----------
+    keys : ndarray
+        The distinct group keys of its rows (class labels, or one key).
+    counts, sums : ndarray of float64
+        Rows of each key, and the sum of their weights in units of the
+        shard's largest weight (the counts when unweighted).
+    peak : float
+        The shard's largest sample weight (0 when unweighted).
+    """
+
+    keys: np.ndarray
+    counts: np.ndarray
+    sums: np.ndarray
+    peak: float
+
+
+def summarize_shard(keys, sample_weight, n_rows):
+    """Summarize one shard's rows.
+
+    Returns
+    -------
+    summary : ShardSummary
+    raw : ndarray of float64 or None
+        The rows' weights in units of the shard's largest (None unweighted).
+    """
+    raw, peak = None, 0.0
+    if sample_weight is not None:
+        raw = check_sample_weight(sample_weight, n_rows)
+        # in units of this shard's largest weight, rescaled to the largest of
+        # all shards in row_weights: no sum can overflow
+        peak = float(raw.max())
+        raw = scale_to_max(raw)
+    keys, key_codes = np.unique(keys, return_inverse=True)
+    counts = np.bincount(key_codes, minlength=len(keys)).astype(np.float64)
+    sums = counts if raw is None else np.bincount(key_codes, raw, len(keys))
+    return ShardSummary(keys, counts, sums, peak), raw
+
+
+def weight_totals(summaries, n_groups, group_of_keys):
+    """Rows and weight sums of each group over all shards.
+
+    ``group_of_keys(keys)`` maps a shard's keys to group numbers. The sums
+    are in units of the largest weight of all shards.
+
+    Returns
+    -------
+    counts, sums : ndarray of shape (n_groups,)
+    largest : float
+        The largest sample weight of all shards.
+    """
+    counts, sums = np.zeros(n_groups), np.zeros(n_groups)
+    largest = max(summary.peak for summary in summaries)
+    for summary in summaries:
+        where = group_of_keys(summary.keys)
+        shard_sums = summary.sums
+        if summary.peak < largest:
+            shard_sums = shard_sums * (summary.peak / largest)
+        counts[where] += summary.counts
+        sums[where] += shard_sums
+    return counts, sums, largest
+
+
+def class_factors(class_weight, classes, counts):
+    """Weight of each class from ``class_weight`` and the classes' row counts.
+
+    ``"balanced"`` is ``n_samples / (n_classes * count)`` over the classes
+    present; a dict gives its own weights. Absent classes get 0.
+    """
+    factors = np.ones(len(classes))
+    present = counts > 0
+    if class_weight == "balanced":
+        factors[present] = counts.sum() / (present.sum() * counts[present])
+    elif class_weight is not None:
+        factors[present] = compute_sample_weight(class_weight, classes[present])
+    return factors * present
+
+
+def row_weights(groups, raw, peak, totals, factors, weighted):
+    """Each row's weight in the loss, with a mean of 1 over all shards' rows.
+
+    Parameters
+    ----------
+    groups : ndarray of int
+        Group of each row of this shard.
+    raw : ndarray or None
+        The rows' weights from :func:`summarize_shard`.
+    peak : float
+        This shard's largest weight.
+    totals : tuple
+        :func:`weight_totals` of all shards.
+    factors : ndarray of shape (n_groups,)
+        Weight of each group (class weights; ones for a regressor).
+    weighted : bool
+        Whether there are any weights (sample or class); if not, None is
+        returned: every row weighs 1.
+
+    Returns
+    -------
+    weight : ndarray of float64 or None
+    positive : ndarray of int
+        The groups with a positive total weight.
+    """
+    counts, sums, largest = totals
+    if raw is not None and peak < largest:
+        raw = raw * (peak / largest)
+    factors = scale_to_max(factors)
+    positive = np.flatnonzero(factors * sums > 0)
+    if not weighted:
+        return None, positive
+    mean = (factors * sums).sum() / counts.sum()
+    weight = factors[groups] / mean if mean > 0 else factors[groups]
+    return (weight if raw is None else raw * weight), positive
+
+
+@dataclass
+class Moments:
+    """Count, mean and sum of squared deviations of a shard's targets."""
+
+    count: float
+    mean: float
+    m2: float
+
+    @classmethod
+    def of(cls, y: np.ndarray) -> Moments:
+        """Compute the moments of ``y``, in units of its largest magnitude."""
+        if not len(y):
+            return cls(0.0, 0.0, 0.0)
+        unit = float(np.abs(y).max()) or 1.0
+        scaled = y / unit
+        mean = float(scaled.mean())
+        m2 = float(((scaled - mean) ** 2).sum()) * unit**2
+        return cls(float(len(y)), mean * unit, m2)
+
+    @classmethod
+    def combine(cls, parts) -> Moments:
+        """Moments of the union of the parts (Chan et al.'s pairwise update)."""
+        total = cls(0.0, 0.0, 0.0)
+        for part in parts:
+            if not part.count:
+                continue
+            count = total.count + part.count
+            delta = part.mean - total.mean
+            mean = total.mean + delta * (part.count / count)
+            m2 = total.m2 + part.m2 + delta**2 * (total.count * part.count / count)
+            total = cls(count, mean, m2)
+        return total
+
+    @property
+    def std(self) -> float:
+        """Population standard deviation."""
+        return float(np.sqrt(self.m2 / self.count)) if self.count else 0.0
