@@ -11,6 +11,7 @@ _EXPORTS = {
     "CrossProductTransformer": "._cross_product",
     "EmbeddingEncoder": "._embedding",
     "WideDeepClassifier": "._classifier",
+    "WideDeepRegressor": "._regressor",
     "load": "._persistence",
     "paper_preset": "._presets",
 }
@@ -19,6 +20,7 @@ __all__ = [
     "CrossProductTransformer",
     "EmbeddingEncoder",
     "WideDeepClassifier",
+    "WideDeepRegressor",
     "__version__",
     "load",
     "paper_preset",

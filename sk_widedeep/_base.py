@@ -204,8 +204,9 @@ class BaseWideDeep(BaseEstimator):
     A face implements the target's part of a fit:
 
     - ``_check_target(y, n_rows)``: the validated target;
-    - ``_target_summary(target, target_spec)``: what a shard tells the others
-      about its target, beyond its weight groups;
+    - ``_target_summary(target, raw, peak, target_spec)``: what a shard tells
+      the others about its target, beyond its weight groups (``raw`` and
+      ``peak`` are its weights, from :func:`._targets.summarize_shard`);
     - ``_fit_target(shard_summaries, target_summaries, target_spec)``: learn
       ``classes_``, or the target's scaling, from every shard;
     - ``_encode_target(target, shard_summaries)``: the network's target and
@@ -351,10 +352,11 @@ class BaseWideDeep(BaseEstimator):
             summary, raw = summarize_shard(
                 self._group_keys(target), sample_weight, len(target)
             )
-            return X_checked, target, summary, raw
+            about = self._target_summary(target, raw, summary.peak, target_spec)
+            return X_checked, target, summary, raw, about
 
-        X, target, summary, raw = shards.run(check_rows)
-        gathered = shards.gather((summary, self._target_summary(target, target_spec)))
+        X, target, summary, raw, about = shards.run(check_rows)
+        gathered = shards.gather((summary, about))
         shard_summaries = [shard[0] for shard in gathered]
         if first:
             self._fit_target(

@@ -223,7 +223,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
     def _check_target(self, y, n_rows):
         return check_labels(y, n_rows)
 
-    def _target_summary(self, target, classes):
+    def _target_summary(self, target, raw, peak, classes):
         return classes
 
     def _group_keys(self, target):

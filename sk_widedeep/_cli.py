@@ -1,9 +1,11 @@
 """``sk-widedeep``: fit a Wide & Deep model on a table, then score new tables.
 
-``sk-widedeep fit`` trains a :class:`~sk_widedeep.WideDeepClassifier` on a CSV
-or Parquet file and saves it with :meth:`~sk_widedeep.WideDeepClassifier.save`;
+``sk-widedeep fit`` trains a :class:`~sk_widedeep.WideDeepClassifier` (or, for
+a numeric target, a :class:`~sk_widedeep.WideDeepRegressor`) on a CSV or
+Parquet file and saves it with :meth:`~sk_widedeep.WideDeepClassifier.save`;
 ``sk-widedeep predict`` reads it back with :func:`sk_widedeep.load` and writes
-the probability of every class for each row of another file.
+the probability of every class (or the predicted number) for each row of
+another file.
 """
 
 import argparse
@@ -27,6 +29,9 @@ DEFAULTS = {"hidden_units": (128, 64), "max_epochs": 50, "batch_size": 256}
 that they are the class's: importing it here would import torch)."""
 ESTIMATOR_OPTIONS = ["hidden_units", "max_epochs", "batch_size", "early_stopping"]
 ESTIMATOR_OPTIONS += ["random_state", "device", "verbose"]
+REGRESSION_FROM = 20
+"""``--task auto`` fits a regressor for a numeric target with more distinct
+values than this (booleans, text and fewer values are classes)."""
 
 MAIN_EPILOG = f"""\
 examples:
@@ -42,16 +47,23 @@ and boolean columns and scales the numeric ones. --categorical sets the
 embedded columns (read as text: name integer ids there) and, unless --wide is
 given, the wide part's columns too; --continuous sets the scaled columns.
 
+task: --task auto (the default) fits a regressor when the target is numeric
+with more than 20 distinct values, else a classifier; --task classification
+or --task regression forces either (e.g. regression on 1-5 star ratings).
+
 examples:
   {PROG} fit adult.csv --target income -o adult.skwd
   {PROG} fit apps.parquet --target installed --id impression_id \\
       --categorical country,app_id,device --continuous age \\
       --cross country:app_id --max-epochs 4 -o apps.skwd
+  {PROG} fit ratings.csv --target rating --task regression \\
+      --categorical user_id,item_id -o ratings.skwd
 """
 PREDICT_EPILOG = f"""\
 The scores hold the --id and --keep columns, then proba_<class> for each class
-(a row sums to 1) and prediction, the most probable class: one row per input
-row, in input order.
+(a row sums to 1) and prediction, the most probable class (a regressor's
+scores hold prediction only, the predicted number): one row per input row, in
+input order.
 
 examples:
   {PROG} predict adult.skwd new.csv -o scores.csv
@@ -178,9 +190,25 @@ def _check(names, available, what, where):
         )
 
 
-def _estimator(args, features):
-    """Build the unfitted classifier that the fit options describe."""
-    from . import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
+def _is_regression(args, target):
+    """Whether to fit a regressor for this target column (see --task)."""
+    import pandas as pd
+
+    if args.task != "auto":
+        return args.task == "regression"
+    numeric = pd.api.types.is_numeric_dtype(target)
+    numeric = numeric and not pd.api.types.is_bool_dtype(target)
+    return numeric and target.nunique() > REGRESSION_FROM
+
+
+def _estimator(args, features, regression=False):
+    """Build the unfitted estimator that the fit options describe."""
+    from . import (
+        CrossProductTransformer,
+        EmbeddingEncoder,
+        WideDeepClassifier,
+        WideDeepRegressor,
+    )
 
     crosses = args.cross or []
     where = "the features (all columns but the target, --id and --drop), which are"
@@ -206,6 +234,14 @@ def _estimator(args, features):
         )
     params = {name: getattr(args, name) for name in ESTIMATOR_OPTIONS}
     params = {name: value for name, value in params.items() if value is not None}
+    if args.loss is not None and not regression:
+        raise ValueError(
+            "--loss is a regressor's option, but this target is fitted by a "
+            "classifier; add --task regression for a numeric target."
+        )
+    if regression:
+        loss = args.loss or "squared_error"
+        return WideDeepRegressor(wide=wide, deep=deep, loss=loss, **params)
     return WideDeepClassifier(wide=wide, deep=deep, **params)
 
 
@@ -221,7 +257,7 @@ def _fit(args):
     features = [c for c in columns if c not in excluded]
     if not features:
         raise ValueError(f"{args.data} has no feature column left to learn from.")
-    clf = _estimator(args, features)
+    clf = _estimator(args, features, _is_regression(args, data[args.target]))
     _warn_identifiers(data, features, args)
     start = time.perf_counter()
     with warnings.catch_warnings():
@@ -232,7 +268,13 @@ def _fit(args):
     clf.save(args.output)
     wide, deep = clf.wide_, clf.deep_
     lines = [f"{args.data}: {len(data)} rows, {len(features)} feature columns"]
-    lines.append(f"classes: {', '.join(map(str, clf.classes_))}")
+    if hasattr(clf, "classes_"):
+        lines.append(f"classes: {', '.join(map(str, clf.classes_))}")
+    else:
+        lines.append(
+            f"regression ({clf.loss}) of {args.target}: mean {clf.target_offset_:g}, "
+            f"scale {clf.target_scale_:g}"
+        )
     used = set()
     if wide is not None:
         crosses = [":".join(cross) for cross in wide.crosses_] or ["none"]
@@ -309,14 +351,18 @@ def _predict(args):
     where = f"{args.data}, whose columns are"
     _check(features, columns, "the model's feature column(s)", where)
     _check(kept, columns, "--id/--keep column(s)", where)
-    names = [f"proba_{label}" for label in model.classes_]
+    classes = getattr(model, "classes_", ())
+    names = [f"proba_{label}" for label in classes]
     clash = [c for c in kept if c in {*names, "prediction"}]
     if clash:
         raise ValueError(f"the kept column(s) {clash} clash with the score columns.")
-    proba = model.predict_proba(data[features])
     scores = data[kept].reset_index(drop=True)
-    scores[names] = proba
-    scores["prediction"] = model.classes_[proba.argmax(axis=1)]
+    if len(classes):
+        proba = model.predict_proba(data[features])
+        scores[names] = proba
+        scores["prediction"] = classes[proba.argmax(axis=1)]
+    else:
+        scores["prediction"] = model.predict(data[features])
     _write(scores, args.output)
     if args.output is not None:
         print(f"{len(scores)} rows scored; written to {args.output}")
@@ -328,8 +374,8 @@ def _parser():
     raw = {"formatter_class": argparse.RawDescriptionHelpFormatter}
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Train a Wide & Deep classifier (Cheng et al., 2016) on a CSV\n"
-        "or Parquet table, and score new tables with it.",
+        description="Train a Wide & Deep model (Cheng et al., 2016) on a CSV or\n"
+        "Parquet table, and score new tables with it.",
         epilog=MAIN_EPILOG,
         **raw,
     )
@@ -337,8 +383,9 @@ def _parser():
     fit = commands.add_parser(
         "fit",
         help="train a model on a table and save it",
-        description="Train a WideDeepClassifier on DATA and save it to MODEL. Every\n"
-        "column but the target, --id and --drop columns is a feature.",
+        description="Train a WideDeepClassifier (or WideDeepRegressor) on DATA and\n"
+        "save it to MODEL. Every column but the target, --id and --drop columns\n"
+        "is a feature.",
         epilog=FIT_EPILOG,
         **raw,
     )
@@ -346,6 +393,16 @@ def _parser():
     add, cols = fit.add_argument, {"type": _names, "metavar": "COLS"}
     add("data", metavar="DATA", help="training table: .csv, .tsv, .parquet")
     add("--target", required=True, metavar="COL", help="the label column")
+    help_ = "classification or regression (default: auto, see task)"
+    add(
+        "--task",
+        choices=["auto", "classification", "regression"],
+        default="auto",
+        help=help_,
+    )
+    help_ = "a regressor's loss (default: squared_error)"
+    losses = ["squared_error", "absolute_error", "huber", "poisson"]
+    add("--loss", choices=losses, help=help_)
     add("-o", "--output", required=True, metavar="MODEL", help="model file to write")
     either = fit.add_mutually_exclusive_group().add_argument
     either("--wide", **cols, help=f"one-hot columns of the wide part {roles}")
@@ -393,7 +450,8 @@ def _parser():
         "predict",
         help="score a table with a saved model",
         description="Score DATA with MODEL: the probability of each class and the\n"
-        "predicted class of every row. DATA may hold other columns too.",
+        "predicted class of every row (a regressor: the predicted number). DATA\n"
+        "may hold other columns too.",
         epilog=PREDICT_EPILOG,
         **raw,
     )

@@ -115,6 +115,7 @@ def _known_class(name: str):
             getattr(package, name)  # importing it registers it
     return _CLASSES.get(name)
 
+
 _ELEMENT_TYPES = (str, bool, int, float, type(None))
 """Values an array of objects (the categories of a column) may hold."""
 

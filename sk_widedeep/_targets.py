@@ -63,8 +63,7 @@ def check_numbers(y, n_rows: int, loss: str) -> np.ndarray:
     y = y.astype(np.float64)
     if not np.isfinite(y).all():
         raise ValueError(
-            "y holds infinite values (or numbers beyond float64); give finite "
-            "targets."
+            "y holds infinite values (or numbers beyond float64); give finite targets."
         )
     if loss == "poisson":
         if (y < 0).any():
@@ -72,10 +71,6 @@ def check_numbers(y, n_rows: int, loss: str) -> np.ndarray:
                 f"loss='poisson' models counts and rates, which are >= 0, but y has "
                 f"{int((y < 0).sum())} negative value(s) (smallest {y.min():g}). "
                 "Use loss='squared_error' for targets that can be negative."
-            )
-        if not y.any():
-            raise ValueError(
-                "loss='poisson' needs some positive targets, but every y is 0."
             )
     return y
 
@@ -201,38 +196,49 @@ def row_weights(groups, raw, peak, totals, factors, weighted):
 
 @dataclass
 class Moments:
-    """Count, mean and sum of squared deviations of a shard's targets."""
+    """Weighted count, mean and sum of squared deviations of a shard's targets.
+
+    The weights are in units of the shard's largest, ``peak`` (1 and 0 when
+    unweighted): :meth:`combine` brings every shard's to common units.
+    """
 
     count: float
     mean: float
     m2: float
+    peak: float = 0.0
 
     @classmethod
-    def of(cls, y: np.ndarray) -> Moments:
-        """Compute the moments of ``y``, in units of its largest magnitude."""
-        if not len(y):
-            return cls(0.0, 0.0, 0.0)
+    def of(cls, y: np.ndarray, raw=None, peak: float = 0.0) -> Moments:
+        """Compute the moments of ``y`` (weighted by ``raw`` if given)."""
+        weight = np.ones(len(y)) if raw is None else raw
+        count = float(weight.sum())
+        if not count:
+            return cls(0.0, 0.0, 0.0, peak)
+        # in units of the largest magnitude: the squares cannot overflow
         unit = float(np.abs(y).max()) or 1.0
         scaled = y / unit
-        mean = float(scaled.mean())
-        m2 = float(((scaled - mean) ** 2).sum()) * unit**2
-        return cls(float(len(y)), mean * unit, m2)
+        mean = float(np.dot(weight, scaled) / count)
+        m2 = float(np.dot(weight, (scaled - mean) ** 2))
+        return cls(count, mean * unit, m2 * unit * unit, peak)
 
     @classmethod
     def combine(cls, parts) -> Moments:
         """Moments of the union of the parts (Chan et al.'s pairwise update)."""
-        total = cls(0.0, 0.0, 0.0)
+        largest = max(part.peak for part in parts)
+        total = cls(0.0, 0.0, 0.0, largest)
         for part in parts:
-            if not part.count:
+            ratio = part.peak / largest if part.peak < largest else 1.0
+            n, m2 = part.count * ratio, part.m2 * ratio
+            if not n:
                 continue
-            count = total.count + part.count
+            count = total.count + n
             delta = part.mean - total.mean
-            mean = total.mean + delta * (part.count / count)
-            m2 = total.m2 + part.m2 + delta**2 * (total.count * part.count / count)
-            total = cls(count, mean, m2)
+            mean = total.mean + delta * (n / count)
+            m2 = total.m2 + m2 + delta**2 * (total.count * n / count)
+            total = cls(count, mean, m2, largest)
         return total
 
     @property
     def std(self) -> float:
-        """Population standard deviation."""
+        """Weighted (population) standard deviation."""
         return float(np.sqrt(self.m2 / self.count)) if self.count else 0.0

@@ -4,7 +4,8 @@ These functions need matplotlib, an optional dependency::
 
     pip install "sk-widedeep[plot]"
 
-Each takes a fitted :class:`~sk_widedeep.WideDeepClassifier`, or a
+Each takes a fitted :class:`~sk_widedeep.WideDeepClassifier` or
+:class:`~sk_widedeep.WideDeepRegressor`, or a
 :class:`~sklearn.pipeline.Pipeline` that ends in one, draws on ``ax`` (a new
 figure's axes when None) and returns the axes, so that the caller can add a
 title or save the figure.
@@ -31,16 +32,16 @@ def _axes(ax, figsize=None):
     return ax
 
 
-def _classifier(model):
-    """Return the fitted WideDeepClassifier of ``model`` (or of its last step)."""
-    from ._classifier import WideDeepClassifier
+def _estimator(model):
+    """Return the fitted Wide & Deep estimator of ``model`` (or of its last step)."""
+    from ._base import BaseWideDeep
 
     if isinstance(model, Pipeline):
         model = model[-1]
-    if not isinstance(model, WideDeepClassifier):
+    if not isinstance(model, BaseWideDeep):
         raise TypeError(
-            "Expected a fitted WideDeepClassifier or a Pipeline ending in one, got "
-            f"{type(model).__name__}."
+            "Expected a fitted WideDeepClassifier or WideDeepRegressor, or a "
+            f"Pipeline ending in one, got {type(model).__name__}."
         )
     check_is_fitted(model)
     return model
@@ -55,8 +56,8 @@ def plot_training_history(model, *, ax=None):
 
     Parameters
     ----------
-    model : WideDeepClassifier or Pipeline
-        A fitted classifier, or a fitted pipeline whose last step is one.
+    model : WideDeepClassifier, WideDeepRegressor or Pipeline
+        A fitted estimator, or a fitted pipeline whose last step is one.
     ax : matplotlib Axes, default=None
         Axes to draw on; None draws on a new figure.
 
@@ -81,7 +82,7 @@ def plot_training_history(model, *, ax=None):
     >>> ax.get_legend_handles_labels()[1]
     ['training loss', 'validation loss']
     """
-    clf = _classifier(model)
+    clf = _estimator(model)
     ax = _axes(ax)
     epochs = np.arange(1, len(clf.loss_curve_) + 1)
     ax.plot(epochs, clf.loss_curve_, marker="o", label="training loss")
@@ -105,20 +106,22 @@ def plot_training_history(model, *, ax=None):
 def plot_wide_weights(model, *, top=20, label=None, ax=None):
     """Bar chart of the wide part's largest weights, by feature name.
 
-    A positive weight adds log-odds for ``label``: the model memorized that
-    the feature (a value, or a combination of values for a cross) goes with
-    that class.
+    For a classifier, a positive weight adds log-odds for ``label``: the
+    model memorized that the feature (a value, or a combination of values
+    for a cross) goes with that class. For a regressor, it raises the
+    prediction (in standard deviations of the target, or in log rate for
+    ``loss="poisson"``).
 
     Parameters
     ----------
-    model : WideDeepClassifier or Pipeline
-        A fitted classifier with a wide part, or a fitted pipeline whose last
+    model : WideDeepClassifier, WideDeepRegressor or Pipeline
+        A fitted estimator with a wide part, or a fitted pipeline whose last
         step is one.
     top : int, default=20
         Number of features shown: those of largest absolute weight.
     label : class label or None, default=None
         With more than two classes, the class whose weights are shown; with
-        two, None shows the weights of ``classes_[1]``.
+        two, None shows the weights of ``classes_[1]``; None for a regressor.
     ax : matplotlib Axes, default=None
         Axes to draw on; None draws on a new figure, sized to ``top``.
 
@@ -143,8 +146,13 @@ def plot_wide_weights(model, *, top=20, label=None, ax=None):
     >>> len(ax.patches)
     5
     """
-    clf = _classifier(model)
+    clf = _estimator(model)
     weights = clf.wide_weights()
+    if not hasattr(clf, "classes_"):
+        if label is not None:
+            raise ValueError(f"label={label!r}: a regressor has no classes; pass None.")
+        unit = "log rate" if clf.loss == "poisson" else "standard deviations of y"
+        return _bars(weights["weight"], top, ax, f"wide weight ({unit})")
     classes = clf.classes_.tolist()  # plain Python labels, for the messages
     if weights.shape[1] == 1:
         if label is not None and label != classes[1]:
@@ -164,6 +172,11 @@ def plot_wide_weights(model, *, top=20, label=None, ax=None):
         )
     else:
         column = weights[label]
+    return _bars(column, top, ax, f"wide weight (log-odds of {label!r})")
+
+
+def _bars(column, top, ax, xlabel):
+    """Draw the ``top`` largest weights of ``column`` as horizontal bars."""
     largest = column.iloc[np.argsort(-column.abs().to_numpy(), kind="stable")[:top]]
     ax = _axes(ax, figsize=(7, 1.5 + 0.3 * len(largest)))
     colors = np.where(largest.to_numpy() > 0, "tab:blue", "tab:red")
@@ -171,5 +184,5 @@ def plot_wide_weights(model, *, top=20, label=None, ax=None):
     ax.set_yticks(np.arange(len(largest)), labels=largest.index)
     ax.invert_yaxis()  # the largest on top
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel(f"wide weight (log-odds of {label!r})")
+    ax.set_xlabel(xlabel)
     return ax

@@ -2,7 +2,12 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
+from sk_widedeep import (
+    CrossProductTransformer,
+    EmbeddingEncoder,
+    WideDeepClassifier,
+    WideDeepRegressor,
+)
 
 # Small instances: the checks fit dozens of times on a few hundred rows.
 INSTANCES = [
@@ -24,6 +29,18 @@ INSTANCES = [
         deep_lr=0.01,
         random_state=0,
     ),
+    WideDeepRegressor(
+        hidden_units=(16,), max_epochs=20, batch_size=32, deep_lr=0.01, random_state=0
+    ),
+    WideDeepRegressor(
+        loss="huber",
+        wide=None,
+        hidden_units=(16,),
+        max_epochs=20,
+        batch_size=32,
+        deep_lr=0.01,
+        random_state=0,
+    ),
 ]
 
 # Every expected failure, with the reason it cannot pass.
@@ -34,6 +51,9 @@ SAMPLE_WEIGHT_REASON = (
 )
 PER_ESTIMATOR_XFAIL_CHECKS = {
     WideDeepClassifier: {
+        "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_REASON,
+    },
+    WideDeepRegressor: {
         "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_REASON,
     },
 }
