@@ -15,7 +15,12 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV
 
 import sk_widedeep._net
-from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
+from sk_widedeep import (
+    CrossProductTransformer,
+    EmbeddingEncoder,
+    WideDeepClassifier,
+    WideDeepRegressor,
+)
 from sk_widedeep.datasets import make_app_installs
 
 
@@ -107,6 +112,10 @@ def _data():
     )
 
 
+def _regression_target(X):
+    return X["age"].to_numpy(float) + 5.0 * (X["device"] == "phone").to_numpy()
+
+
 def _weights(clf):
     return {k: v.clone() for k, v in clf.net_.module_.state_dict().items()}
 
@@ -147,6 +156,12 @@ def _rank_main(rank, world_size, port, results):
     clf.set_params(early_stopping=False).partial_fit(X.iloc[rows], y.iloc[rows])
     sparse = [g.table.sparse for g in clf.net_.module_.embeddings]
     out["unequal"] = (_weights(clf), curve, clf.n_iter_, sparse)
+    # a regressor on weighted shards: the target's moments of the union
+    target, weight = _regression_target(X), np.linspace(0.5, 2.0, len(X))
+    reg = WideDeepRegressor(wide=wide, deep=deep, data_parallel=True, **FIT)
+    shard = slice(rank, None, world_size)
+    reg.fit(X.iloc[shard], target[shard], sample_weight=weight[shard] * 10**rank)
+    out["regressor"] = (_weights(reg), reg.target_offset_, reg.target_scale_)
     # one rank's bad labels stop both ranks (no rank waits forever)
     labels = y.iloc[rank::world_size].to_numpy(dtype=float)
     if rank == 1:
@@ -224,6 +239,20 @@ def test_data_parallel_unequal_shards_and_early_stopping(two_ranks):
     assert all(math.isfinite(v) for v in curve0)
 
 
+def test_data_parallel_regressor_agrees_on_the_weighted_moments(two_ranks):
+    weights0, offset0, scale0 = two_ranks[0]["regressor"]
+    weights1, offset1, scale1 = two_ranks[1]["regressor"]
+    _assert_same_weights(weights0, weights1)
+    assert (offset0, scale0) == (offset1, scale1)
+    X = _data()[0]
+    target, weight = _regression_target(X), np.linspace(0.5, 2.0, len(X))
+    weight[1::2] *= 10  # rank 1's weights, 10 times rank 0's
+    mean = np.average(target, weights=weight)
+    assert offset0 == pytest.approx(mean, rel=1e-12)
+    std = np.sqrt(np.average((target - mean) ** 2, weights=weight))
+    assert scale0 == pytest.approx(std, rel=1e-12)
+
+
 def test_data_parallel_error_on_one_rank_stops_every_rank(two_ranks):
     assert "missing label" in two_ranks[1]["error"]
     assert two_ranks[0]["error"].startswith("RuntimeError: data_parallel: rank 1")
@@ -274,6 +303,21 @@ def test_data_parallel_with_one_rank_is_the_serial_fit(one_rank_group, params):
     np.testing.assert_array_equal(
         models[0].predict_proba(X_test), models[1].predict_proba(X_test)
     )
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_data_parallel_regressor_with_one_rank_is_the_serial_fit(one_rank_group, loss):
+    X, _, X_test, _, wide, deep = _data()
+    X = X.iloc[:1500]
+    target = _regression_target(X)
+    models = [
+        WideDeepRegressor(
+            wide=wide, deep=deep, data_parallel=parallel, loss=loss, **FIT
+        ).fit(X, target, sample_weight=np.linspace(0.5, 2.0, len(X)))
+        for parallel in (False, True)
+    ]
+    _assert_same_weights(_weights(models[0]), _weights(models[1]))
+    np.testing.assert_array_equal(models[0].predict(X_test), models[1].predict(X_test))
 
 
 def test_data_parallel_refuses_transformers_fitted_per_rank(one_rank_group):
