@@ -247,6 +247,30 @@ class BaseWideDeep(BaseEstimator):
         "data_parallel": ["boolean"],
     }
 
+    def _fit(self, X, y, sample_weight):
+        """:meth:`fit`: fit anew for up to ``max_epochs``."""
+        return self._fit_new(
+            X,
+            y,
+            sample_weight,
+            target_spec=None,
+            epochs=self.max_epochs,
+            early_stopping=self.early_stopping,
+        )
+
+    def _partial_fit(self, X, y, sample_weight, target_spec=None):
+        """:meth:`partial_fit`: fit anew for one epoch, or train one more."""
+        if self.early_stopping is True:
+            raise ValueError(
+                "partial_fit does not hold out validation rows: set "
+                "early_stopping=False (or 'auto', off for partial_fit), or use fit."
+            )
+        if hasattr(self, "net_"):
+            return self._partial_fit_more(X, y, sample_weight)
+        return self._fit_new(
+            X, y, sample_weight, target_spec=target_spec, epochs=1, early_stopping=False
+        )
+
     def _fit_new(self, X, y, sample_weight, *, target_spec, epochs, early_stopping):
         """Fit anew; on any error, the estimator is left as it was before."""
         before = self.__dict__.copy()

@@ -159,14 +159,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
         self : object
             Fitted classifier.
         """
-        return self._fit_new(
-            X,
-            y,
-            sample_weight,
-            target_spec=None,
-            epochs=self.max_epochs,
-            early_stopping=self.early_stopping,
-        )
+        return self._fit(X, y, sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=False)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -192,31 +185,18 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
         self : object
             The classifier, trained one more epoch.
         """
-        if self.early_stopping is True:
-            raise ValueError(
-                "partial_fit does not hold out validation rows: set "
-                "early_stopping=False (or 'auto', off for partial_fit), or use fit."
-            )
         if isinstance(self.class_weight, str):
             raise ValueError(
                 "class_weight='balanced' needs every label at once, which "
                 "partial_fit does not see; pass class_weight as a dict of weights."
             )
-        if hasattr(self, "net_"):
-            return self._partial_fit_more(X, y, sample_weight)
-        if classes is None:
+        if classes is None and not hasattr(self, "net_"):
             raise ValueError(
                 "classes must be passed on the first call to partial_fit: every "
                 "class the model will see, e.g. classes=np.unique(y_all)."
             )
-        return self._fit_new(
-            X,
-            y,
-            sample_weight,
-            target_spec=column_or_1d(classes),
-            epochs=1,
-            early_stopping=False,
-        )
+        classes = None if classes is None else column_or_1d(classes)
+        return self._partial_fit(X, y, sample_weight, target_spec=classes)
 
     # The target's part of a fit (see BaseWideDeep).
 

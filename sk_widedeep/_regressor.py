@@ -174,14 +174,7 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
         self : object
             Fitted regressor.
         """
-        return self._fit_new(
-            X,
-            y,
-            sample_weight,
-            target_spec=None,
-            epochs=self.max_epochs,
-            early_stopping=self.early_stopping,
-        )
+        return self._fit(X, y, sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=False)
     def partial_fit(self, X, y, sample_weight=None):
@@ -205,16 +198,7 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
         self : object
             The regressor, trained one more epoch.
         """
-        if self.early_stopping is True:
-            raise ValueError(
-                "partial_fit does not hold out validation rows: set "
-                "early_stopping=False (or 'auto', off for partial_fit), or use fit."
-            )
-        if hasattr(self, "net_"):
-            return self._partial_fit_more(X, y, sample_weight)
-        return self._fit_new(
-            X, y, sample_weight, target_spec=None, epochs=1, early_stopping=False
-        )
+        return self._partial_fit(X, y, sample_weight)
 
     # The target's part of a fit (see BaseWideDeep).
 
