@@ -38,9 +38,9 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
     Parameters
     ----------
     %(model_parameters)s
-    loss : {"squared_error", "absolute_error", "huber", "poisson"}, \
-            default="squared_error"
-        The loss, in the words of
+    loss : str, default="squared_error"
+        ``"squared_error"``, ``"absolute_error"``, ``"huber"`` or
+        ``"poisson"``: the loss, in the words of
         :class:`~sklearn.ensemble.HistGradientBoostingRegressor`:
         ``"squared_error"`` predicts the mean, ``"absolute_error"`` the
         median; ``"huber"`` is squared within one standard deviation of the

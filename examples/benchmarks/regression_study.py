@@ -1,0 +1,330 @@
+"""How the defaults of WideDeepRegressor are chosen: variants on a corpus.
+
+The regression counterpart of ``defaults_study.py``, with its protocol:
+every variant is ``WideDeepRegressor(random_state=seed, **variant)`` with
+the column roles left to ``"auto"``; it is fitted on the training part of
+each set's validation split (``regression_corpus.validation_split``: 80/20
+of the canonical training rows) and scored on its validation part, so the
+test rows are never read here. LightGBM's ``LGBMRegressor`` and
+scikit-learn's ``HistGradientBoostingRegressor``, defaults both (LightGBM
+with its own thread count, as in the classifier's study), are fitted on the
+same rows, alternating with ours. Run from ``examples/benchmarks``::
+
+    python regression_study.py [--sets NAME ...] [--variants NAME ...]
+                               [--seeds 0 1] [--out regression_study.csv]
+                               [--rst ../../docs/_regression_study.rst]
+
+``--variants`` with no name fits the references only (no neural model).
+Each (set, model, seed) is one line of ``--out``: validation RMSE, MAE, R²,
+fit seconds and epochs. A second run skips the lines already there, so the
+study can grow a variant or a seed at a time.
+
+The summary, per variant: the sets where the mean validation RMSE is at
+most LightGBM's, and the same for MAE; the mean over sets of the RMSE and
+MAE divided by LightGBM's (RMSEs are in each target's own units, so only
+ratios can be averaged across sets); the mean R² minus LightGBM's; the mean
+rank of the RMSE among every model of the run; the geometric mean of the fit
+time over LightGBM's; and the seed spread, the standard deviation of the
+RMSE over seeds divided by LightGBM's mean RMSE, averaged over sets.
+
+Two variants are not like the others. ``loss='absolute_error'`` fits the
+conditional median, not the mean, so its RMSE is expected to lose to any
+squared-error fit: it is reported for its MAE, not ranked fairly on RMSE.
+``loss='poisson'`` is fitted on the count sets only
+(``regression_corpus.COUNTS``), so its counts and ranks are over fewer sets
+(the ``sets`` column says how many).
+"""
+
+import argparse
+import csv
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from regression_corpus import COUNTS, SETS, available, load, split, validation_split
+from sklearn.ensemble import HistGradientBoostingRegressor
+
+# name: parameters of WideDeepRegressor on top of its defaults
+VARIANTS = {
+    "defaults": {},
+    "loss='huber'": {"loss": "huber"},
+    "loss='absolute_error'": {"loss": "absolute_error"},  # the median: see above
+    "loss='poisson'": {"loss": "poisson"},  # count sets only
+    # the classifier's fixed-epoch setting before early stopping
+    "early_stopping=False, max_epochs=8": {"early_stopping": False, "max_epochs": 8},
+    "hidden_units=(64, 32)": {"hidden_units": (64, 32)},
+    "deep_lr=3e-3": {"deep_lr": 3e-3},
+    "dropout=0.1": {"dropout": 0.1},
+    "wide=None": {"wide": None},
+}
+COUNT_ONLY = {"loss='poisson'"}
+REFERENCES = ("LightGBM", "HistGradientBoosting")
+FIELDS = ["set", "model", "seed", "rmse", "mae", "r2", "fit_seconds", "epochs"]
+
+
+def lightgbm(seed):
+    """LightGBM's regressor with its defaults (and its own thread count)."""
+    from lightgbm import LGBMRegressor
+
+    return LGBMRegressor(random_state=seed, verbose=-1)
+
+
+def make(model, seed):
+    """An unfitted estimator: a reference's defaults or one of our variants."""
+    if model == "LightGBM":
+        return lightgbm(seed)
+    if model == "HistGradientBoosting":
+        return HistGradientBoostingRegressor(random_state=seed)
+    from sk_widedeep import WideDeepRegressor
+
+    return WideDeepRegressor(random_state=seed, **VARIANTS[model])
+
+
+def runs_on(model, name):
+    """Whether ``model`` is part of the study on set ``name``."""
+    return model not in COUNT_ONLY or name in COUNTS
+
+
+def scores(y, prediction):
+    """RMSE, MAE and R² of a prediction; NaN when it has non-finite values.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        The true target.
+    prediction : array-like of shape (n_samples,)
+        The predicted one.
+
+    Returns
+    -------
+    rmse, mae, r2 : float
+    """
+    prediction = np.asarray(prediction, dtype=np.float64).ravel()
+    if not np.all(np.isfinite(prediction)):
+        return np.nan, np.nan, np.nan
+    error = np.asarray(y, dtype=np.float64) - prediction
+    rmse = float(np.sqrt(np.mean(error**2)))
+    mae = float(np.mean(np.abs(error)))
+    r2 = float(1.0 - np.sum(error**2) / np.sum((y - np.mean(y)) ** 2))
+    return rmse, mae, r2
+
+
+def gradient_boosting_columns(*frames):
+    """HistGradientBoosting takes categories of at most 255 values: larger
+    categorical columns (ids) become their integer codes, as numbers.
+
+    The same as ``defaults_study.gradient_boosting_columns`` and ``timed_fit``
+    below, kept here so that the references run without importing the
+    classifier.
+    """
+    first = frames[0]
+    wide = [
+        c
+        for c in first.columns
+        if isinstance(first[c].dtype, pd.CategoricalDtype)
+        and len(first[c].cat.categories) > 255
+    ]
+    return [f.assign(**{c: f[c].cat.codes.astype(float) for c in wide}) for f in frames]
+
+
+def timed_fit(estimator, model, X_fit, X_score, y_fit):
+    """Fit ``estimator`` (a ``model``); return the seconds and X_score as it takes."""
+    if model == "HistGradientBoosting":
+        X_fit, X_score = gradient_boosting_columns(X_fit, X_score)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # e.g. the id-column warning
+        estimator.fit(X_fit, y_fit)
+    return time.perf_counter() - start, X_score
+
+
+def fit_and_score(model, seed, data):
+    """Fit ``model`` on the fit rows of ``data``; score it on its validation rows."""
+    X_fit, X_valid, y_fit, y_valid = data
+    estimator = make(model, seed)
+    seconds, X_valid = timed_fit(estimator, model, X_fit, X_valid, y_fit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        prediction = estimator.predict(X_valid)
+    rmse, mae, r2 = scores(y_valid, prediction)
+    epochs = getattr(estimator, "n_iter_", "")
+    return {
+        "rmse": rmse,
+        "mae": mae,
+        "r2": r2,
+        "fit_seconds": seconds,
+        "epochs": epochs,
+    }
+
+
+def warm_up(variants):
+    """One small fit of each kind, so that no timing pays first-call costs."""
+    X = pd.DataFrame({"a": np.arange(200.0), "b": list("xy") * 100})
+    X["b"] = X["b"].astype("category")
+    y = np.arange(200.0) % 7
+    for model in (*REFERENCES, *(["defaults"] if variants else [])):
+        make(model, 0).fit(X, y)
+
+
+def summary(results):
+    """One row per model: wins against LightGBM, ratios, rank, time, spread.
+
+    Parameters
+    ----------
+    results : DataFrame
+        The lines of the study (``FIELDS``).
+
+    Returns
+    -------
+    table : DataFrame
+        One row per model, sorted by the mean rank of the RMSE.
+    """
+    grouped = results.groupby(["model", "set"])
+    mean = grouped[["rmse", "mae", "r2", "fit_seconds"]].mean().reset_index()
+    reference = mean[mean.model == "LightGBM"].set_index("set")
+    spread = grouped["rmse"].std().reset_index()
+    spread["relative"] = spread.rmse / reference.rmse.loc[spread.set].to_numpy()
+    spread = spread.groupby("model")["relative"].mean()
+    ranks = mean.pivot(index="set", columns="model", values="rmse").rank(axis=1)
+    rows = {}
+    for model, group in mean.groupby("model"):
+        group = group.set_index("set")
+        ref = reference.loc[group.index]
+        rows[model] = {
+            "sets": len(group),
+            "RMSE <= LightGBM": int((group.rmse <= ref.rmse).sum()),
+            "MAE <= LightGBM": int((group.mae <= ref.mae).sum()),
+            "RMSE / LightGBM": (group.rmse / ref.rmse).mean(),
+            "MAE / LightGBM": (group.mae / ref.mae).mean(),
+            "R² - LightGBM": (group.r2 - ref.r2).mean(),
+            "mean rank (RMSE)": ranks[model].mean(),
+            "fit time / LightGBM (geo. mean)": float(
+                np.exp(np.log(group.fit_seconds / ref.fit_seconds).mean())
+            ),
+            "seed spread (RMSE / LightGBM's)": spread.get(model, np.nan),
+        }
+    return pd.DataFrame(rows).T.sort_values("mean rank (RMSE)")
+
+
+def write_rst(path, table):
+    """The summary as a reStructuredText table, for the documentation.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file written.
+    table : DataFrame
+        ``summary`` of the study.
+    """
+    from corpus_quality import rst_table
+
+    header = [
+        "variant", "sets", "RMSE <= LightGBM", "MAE <= LightGBM", "RMSE / LightGBM",
+        "MAE / LightGBM", "R² - LightGBM", "mean rank", "fit time / LightGBM",
+        "seed spread",
+    ]  # fmt: skip
+    rows = [
+        [
+            name,
+            int(row.iloc[0]),
+            int(row.iloc[1]),
+            int(row.iloc[2]),
+            f"{row.iloc[3]:.4f}",
+            f"{row.iloc[4]:.4f}",
+            f"{row.iloc[5]:+.4f}",
+            f"{row.iloc[6]:.1f}",
+            f"{row.iloc[7]:.2f}",
+            "" if np.isnan(row.iloc[8]) else f"{row.iloc[8]:.4f}",
+        ]
+        for name, row in table.iterrows()
+    ]
+    notes = (
+        "``loss='absolute_error'`` fits the median: compare its MAE, not its "
+        "RMSE. ``loss='poisson'`` runs on the count sets only "
+        f"({', '.join(f'``{name}``' for name in COUNTS)})."
+    )
+    text = (
+        ".. Written by examples/benchmarks/regression_study.py --rst; do not edit.\n\n"
+        + rst_table(header, rows)
+        + f"\n\n{notes}\n"
+    )
+    with open(path, "w") as file:
+        file.write(text)
+
+
+def per_set(results, models):
+    """Mean validation RMSE of each model on each set, over LightGBM's."""
+    mean = results[results.model.isin(models)]
+    mean = mean.groupby(["set", "model"])["rmse"].mean().unstack()
+    mean = mean.div(mean["LightGBM"], axis=0)
+    return mean[[m for m in models if m in mean]]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", nargs="+", default=None)
+    parser.add_argument(
+        "--variants",
+        nargs="*",
+        default=list(VARIANTS),
+        help="our variants (none: the references only)",
+    )
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
+    parser.add_argument("--out", default="regression_study.csv")
+    parser.add_argument("--rst", default=None, help="write the summary here")
+    args = parser.parse_args()
+    unknown = set(args.variants) - set(VARIANTS)
+    if unknown:
+        parser.error(f"unknown variants {sorted(unknown)}; known: {list(VARIANTS)}")
+    unknown = set(args.sets or ()) - set(SETS)
+    if unknown:
+        parser.error(f"unknown sets {sorted(unknown)}; known: {list(SETS)}")
+    names = args.sets or available()
+    out = Path(args.out)
+    done = set()
+    if out.exists():
+        old = pd.read_csv(out)
+        done = set(zip(old["set"], old["model"], old["seed"], strict=True))
+    warm_up(args.variants)
+    with out.open("a", newline="") as file:
+        writer = csv.DictWriter(file, FIELDS)
+        if not out.exists() or out.stat().st_size == 0:
+            writer.writeheader()
+        for name in names:
+            X_train, _, y_train, _ = split(*load(name))
+            data = validation_split(X_train, y_train)
+            for seed in args.seeds:
+                # alternate: LightGBM, a variant of ours, HGB, the next one...
+                todo = [*REFERENCES, *args.variants]
+                todo = [m for m in todo if runs_on(m, name)]
+                todo = [m for m in todo if (name, m, seed) not in done]
+                for model in todo:
+                    row = {"set": name, "model": model, "seed": seed}
+                    row.update(fit_and_score(model, seed, data))
+                    writer.writerow(row)
+                    file.flush()
+                    print(
+                        f"{name:18s} {model:36s} seed {seed}  RMSE {row['rmse']:.4g}"
+                        f"  MAE {row['mae']:.4g}  R² {row['r2']:+.4f}  "
+                        f"{row['fit_seconds']:6.2f} s {row['epochs']}",
+                        flush=True,
+                    )
+    results = pd.read_csv(out)
+    results = results[results.model.isin([*REFERENCES, *args.variants])]
+    results = results[results.set.isin(names) & results.seed.isin(args.seeds)]
+    pd.set_option("display.width", 250)
+    print()
+    table = summary(results)
+    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    if args.rst:
+        write_rst(args.rst, table)
+    print()
+    shown = [*REFERENCES, *args.variants[:6]]
+    print("Validation RMSE over LightGBM's:")
+    print(per_set(results, shown).to_string(float_format=lambda v: f"{v:.4f}"))
+
+
+if __name__ == "__main__":
+    main()
