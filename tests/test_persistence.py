@@ -483,3 +483,30 @@ def test_save_to_a_folder_is_refused_before_writing(fitted, tmp_path):
     with pytest.raises(IsADirectoryError, match="is a folder: give the path of a file"):
         fitted.save(folder)
     assert os.listdir(folder) == [] and os.listdir(tmp_path) == ["models"]
+
+
+def test_the_format_imports_no_estimator_and_loads_any_in_a_fresh_process(tmp_path):
+    # the estimators register themselves; the format's module imports none
+    # of them (no import cycle), and load() imports the one a file names
+    import subprocess
+    import sys
+
+    from sk_widedeep import WideDeepRegressor
+    from sk_widedeep.datasets import make_app_installs
+
+    X, y = make_app_installs(n_samples=300, random_state=0)
+    WideDeepRegressor(hidden_units=(8,), max_epochs=1, random_state=0).fit(
+        X, y.astype(float)
+    ).save(tmp_path / "model.skwd")
+    code = (
+        "import sys\n"
+        "import sk_widedeep._persistence as p\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sk_widedeep._')\n"
+        "      and m.endswith(('classifier', 'regressor', 'base'))))\n"
+        f"model = p.load({str(tmp_path / 'model.skwd')!r})\n"
+        "print(type(model).__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["[]", "WideDeepRegressor"]
