@@ -18,6 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
+from ._bags import is_multi_valued, read_bags
 from ._compat import column_array
 from ._vocabulary import NUMBER_KINDS
 
@@ -175,6 +176,7 @@ class Columns:
         self._arrays = {}
         self._floats = {}
         self._labels = None
+        self._bags = {}
         self.warned = set()  # columns warned about (warn_identifier)
 
     @property
@@ -196,6 +198,14 @@ class Columns:
             self._arrays[position] = values
         return self._arrays[position]
 
+    def bags(self, position: int, separator: str | None = None):
+        """Return the values of a multi-valued column, row by row (a Ragged)."""
+        if position not in self._bags:
+            self._bags[position] = read_bags(
+                self[position], self.label(position), separator
+            )
+        return self._bags[position]
+
     def floats(self, position: int) -> np.ndarray:
         """Return the column at ``position`` as float64, missing values as NaN."""
         if position not in self._floats:
@@ -211,6 +221,31 @@ def _column_array(X, position: int):
         return array
     series = X.iloc[:, position]
     return series.to_numpy() if isinstance(series.dtype, np.dtype) else series.array
+
+
+def multi_valued(columns: Columns, separators, X) -> dict:
+    """Position of every multi-valued column, and its separator (or None).
+
+    A column is multi-valued when ``separators`` names it (its cells are
+    strings of values) or when its cells are lists (detected).
+    """
+    declared = {}
+    if separators:
+        if not isinstance(separators, dict):
+            raise TypeError(
+                f"separators must be a dict from column to separator, e.g. "
+                f"{{'genres': '|'}}; got {type(separators).__name__}."
+            )
+        positions = resolve_columns(list(separators), X, param="separators")
+        for position, separator in zip(positions, separators.values(), strict=True):
+            if not isinstance(separator, str) or not separator:
+                raise ValueError(
+                    f"separators[{columns.label(position)!r}] must be a non-empty "
+                    f"string, e.g. '|'; got {separator!r}."
+                )
+            declared[position] = separator
+    found = {p: None for p in range(X.shape[1]) if is_multi_valued(columns[p])}
+    return {**found, **declared}
 
 
 def check_not_complex(values, label: str) -> None:

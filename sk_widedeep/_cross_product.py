@@ -6,9 +6,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
+from ._bags import combinations, distinct_values, sorted_positions
 from ._columns import (
     column_labels,
     is_numeric,
+    multi_valued,
     resolve_columns,
     warn_identifier,
 )
@@ -19,6 +21,7 @@ from ._compat import (
     _check_feature_names_in,
 )
 from ._hashing import HashedColumn, HashedCross
+from ._ragged import Ragged
 from ._transformer import ColumnEncoder
 from ._vocabulary import (
     Buckets,
@@ -78,6 +81,17 @@ class CrossProductTransformer(ColumnEncoder):
         Numeric columns, in ``columns`` or in a cross, are cut into at most
         this many buckets at their quantiles. ``None`` uses each distinct
         number as a category instead (for integer ids).
+    separators : dict of str or int to str, or None, default=None
+        Multi-valued columns whose cells are strings of values, and the
+        string between two values, e.g. ``{"genres": "|"}``. Columns whose
+        cells are lists, tuples, sets or arrays (or pyarrow and polars list
+        columns) are multi-valued without being named here. A multi-valued
+        block has a slot per value (multi-hot): a row has one 1 per value it
+        holds (unknown and rare values in the other slot), none for a
+        missing or empty cell. A cross with a multi-valued column has one
+        feature per combination of values in the row (at most 64 per row,
+        the combinations of the smallest codes; the paper's installed app x
+        impression app).
     sparse_output : bool, default=True
         Return a CSR matrix; ``False`` returns a dense ndarray (and allows
         ``set_output(transform="pandas")``).
@@ -173,6 +187,7 @@ class CrossProductTransformer(ColumnEncoder):
         ],
         "hash_buckets": [Interval(Integral, 2, None, closed="left"), None],
         "n_bins": [Interval(Integral, 2, None, closed="left"), None],
+        "separators": [dict, None],
         "sparse_output": ["boolean"],
     }
 
@@ -186,6 +201,7 @@ class CrossProductTransformer(ColumnEncoder):
         min_frequency=None,
         hash_buckets=None,
         n_bins=10,
+        separators=None,
         sparse_output=True,
     ):
         self.columns = columns
@@ -193,6 +209,7 @@ class CrossProductTransformer(ColumnEncoder):
         self.min_frequency = min_frequency
         self.hash_buckets = hash_buckets
         self.n_bins = n_bins
+        self.separators = separators
         self.sparse_output = sparse_output
 
     def _fit(self, X, columns, dtype=None):
@@ -213,10 +230,25 @@ class CrossProductTransformer(ColumnEncoder):
             )
 
         used = dict.fromkeys([*positions, *(p for cross in crosses for p in cross)])
+        multi = multi_valued(columns, self.separators, X)
+        self._multi = {p: sep for p, sep in multi.items() if p in used}
         self._encoders = {}
         for position in used:
             values = columns[position]
-            if self.n_bins is not None and is_numeric(values):
+            if position in self._multi:
+                bags = columns.bags(position, self._multi[position])
+                if self.hash_buckets is not None:
+                    encoder = HashedColumn.fit(
+                        bags.values, self.hash_buckets, labels[position]
+                    )
+                else:
+                    encoder = Vocabulary.fit(
+                        distinct_values(bags),
+                        self.min_frequency,
+                        labels[position],
+                        n_rows=len(bags),
+                    )
+            elif self.n_bins is not None and is_numeric(values):
                 encoder = Buckets.fit(columns.floats(position), self.n_bins)
             elif self.hash_buckets is not None:
                 encoder = HashedColumn.fit(values, self.hash_buckets, labels[position])
@@ -233,7 +265,7 @@ class CrossProductTransformer(ColumnEncoder):
         else:
             self._crosses = [
                 Cross.fit(
-                    [codes[p] for p in cross],
+                    self._components(codes, hashes, cross, columns.n_rows)[1],
                     [self._encoders[p].n_codes for p in cross],
                     self.min_frequency,
                     [labels[p] for p in cross],
@@ -245,6 +277,7 @@ class CrossProductTransformer(ColumnEncoder):
         self._offsets = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
 
         self.columns_ = [labels[p] for p in positions]
+        self.multi_valued_columns_ = [labels[p] for p in self._multi]
         self.crosses_ = [tuple(labels[p] for p in cross) for cross in crosses]
         self.categories_ = {
             labels[p]: e.categories
@@ -275,11 +308,23 @@ class CrossProductTransformer(ColumnEncoder):
     def _encode_columns(self, columns):
         """Code of every used column, and 64-bit hash of every hashed one.
 
-        Both are dicts keyed by position; the hashes feed hashed crosses.
+        Both are dicts keyed by position; the hashes feed hashed crosses. A
+        multi-valued column's are a pair: its values' codes (or hashes) and
+        a Ragged of their positions per row, sorted by code, each code once.
         """
         codes, hashes = {}, {}
         for p, encoder in self._encoders.items():
-            if isinstance(encoder, HashedColumn):
+            if p in self._multi:
+                bags = columns.bags(p, self._multi[p])
+                if isinstance(encoder, HashedColumn):
+                    value_hashes, present = encoder.hash(bags.values)
+                    value_codes = encoder.codes(value_hashes, present)
+                    hashes[p] = value_hashes
+                else:
+                    value_codes = encoder.encode(bags.values)
+                order = sorted_positions(bags, value_codes, keep_other=True)
+                codes[p] = (value_codes, order)
+            elif isinstance(encoder, HashedColumn):
                 hashes[p], present = encoder.hash(columns[p])
                 codes[p] = encoder.codes(hashes[p], present)
             elif isinstance(encoder, Buckets):
@@ -296,7 +341,13 @@ class CrossProductTransformer(ColumnEncoder):
         return self._indices(*self._encode_columns(columns))
 
     def _indices(self, codes, hashes):
-        """Global output indices from the codes (and hashes) of the columns."""
+        """Global output indices from the codes (and hashes) of the columns.
+
+        Without multi-valued columns, an (n, blocks) array, one index per
+        block and row; with them, a Ragged of each row's indices.
+        """
+        if self._multi:
+            return self._ragged_indices(codes, hashes)
         blocks = [codes[p] for p in self._positions]
         for cross, positions in zip(self._crosses, self._cross_positions, strict=True):
             component_codes = [codes[p] for p in positions]
@@ -308,8 +359,66 @@ class CrossProductTransformer(ColumnEncoder):
                 blocks.append(cross.encode(component_codes))
         return np.stack(blocks, axis=1) + self._offsets[:-1]
 
+    def _ragged_indices(self, codes, hashes):
+        """Each row's output indices, as a Ragged, in block order."""
+        first_multi = next(iter(self._multi))
+        n_rows = len(codes[first_multi][1])
+        rows, indices = [], []
+
+        def add(block_rows, block_indices, offset):
+            rows.append(block_rows)
+            indices.append(block_indices + offset)
+
+        for block, p in enumerate(self._positions):
+            if p in self._multi:
+                value_codes, order = codes[p]
+                add(order.rows, value_codes[order.values], self._offsets[block])
+            else:
+                add(np.arange(n_rows), codes[p], self._offsets[block])
+        first_cross = len(self._positions)
+        for k, (cross, positions) in enumerate(
+            zip(self._crosses, self._cross_positions, strict=True)
+        ):
+            cross_rows, component_codes, component_hashes = self._components(
+                codes, hashes, positions, n_rows
+            )
+            if isinstance(cross, HashedCross):
+                cross_codes = cross.encode(component_hashes, component_codes)
+            else:
+                cross_codes = cross.encode(component_codes)
+            combos = Ragged.from_lengths(
+                cross_rows, np.bincount(cross_rows, minlength=n_rows)
+            )
+            order = sorted_positions(combos, cross_codes, keep_other=True)
+            add(order.rows, cross_codes[order.values], self._offsets[first_cross + k])
+        rows, indices = np.concatenate(rows), np.concatenate(indices)
+        order = np.argsort(rows, kind="stable")  # by row, blocks in order
+        lengths = np.bincount(rows, minlength=n_rows).astype(np.int64)
+        return Ragged.from_lengths(indices[order], lengths)
+
+    def _components(self, codes, hashes, positions, n_rows):
+        """Rows, codes and hashes of a cross's components, per value combination.
+
+        A multi-valued component gives a row one combination per value; a
+        bucketized numeric one takes part in a hashed cross by its code.
+        """
+        parts = [codes[p][1] if p in self._multi else None for p in positions]
+        rows, picks = combinations(parts, n_rows)
+        component_codes, component_hashes = [], []
+        for p, pick in zip(positions, picks, strict=True):
+            value_codes = codes[p][0] if p in self._multi else codes[p]
+            component_codes.append(value_codes[pick])
+            component_hashes.append(hashes.get(p, value_codes)[pick])
+        return rows, component_codes, component_hashes
+
     def _output(self, indices):
         """Build the one-hot matrix with a 1 at each of the given indices."""
+        if isinstance(indices, Ragged):
+            Xt = sp.csr_matrix(
+                (np.ones(len(indices.values)), indices.values, indices.starts),
+                shape=(len(indices), self.n_output_features_),
+            )
+            return _align_api_if_sparse(Xt) if self.sparse_output else Xt.toarray()
         n_samples, n_blocks = indices.shape
         if self.sparse_output:
             Xt = sp.csr_matrix(
@@ -326,7 +435,7 @@ class CrossProductTransformer(ColumnEncoder):
         return Xt
 
     def _arrays(self, indices):
-        return {"wide_indices": indices}
+        return {"wide_indices": indices}  # an array, or a Ragged
 
     def get_feature_names_out(self, input_features=None):
         """Get the name of every slot, e.g. ``education=Bachelors&occupation=Sales``.

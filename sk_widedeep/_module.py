@@ -8,6 +8,8 @@ import torch
 from torch import nn
 from torch.nn import functional
 
+from ._ragged import Ragged
+
 
 class _UninitializedLinear(nn.Linear):
     """``nn.Linear`` whose construction draws nothing: :func:`_linear` fills it.
@@ -312,8 +314,10 @@ class WideDeepModule(nn.Module):
 
         Parameters
         ----------
-        wide_indices : LongTensor of shape (batch, k) or None
-            Active indices of the wide input, a fixed number per row.
+        wide_indices : LongTensor of shape (batch, k), Ragged or None
+            Active indices of the wide input, a fixed number per row, or
+            (with multi-valued columns) a :class:`~._ragged.Ragged` of each
+            row's indices.
         wide_values : Tensor of shape (batch, k) or None
             Value of each active index; None means all ones.
         categorical : LongTensor of shape (batch, n_categorical) or None
@@ -328,7 +332,11 @@ class WideDeepModule(nn.Module):
         """
         logits = self.bias
         if self.wide is not None:
-            logits = logits + self.wide(wide_indices, per_sample_weights=wide_values)
+            if isinstance(wide_indices, Ragged):  # multi-valued columns: offsets
+                wide = self.wide(wide_indices.values, wide_indices.offsets)
+            else:
+                wide = self.wide(wide_indices, per_sample_weights=wide_values)
+            logits = logits + wide
         if self.deep is not None:
             parts = [group(categorical) for group in self.embeddings]
             if self.periodic is not None:

@@ -25,6 +25,7 @@ from . import _distributed
 from ._compat import SkorchNetHooks, progress_bar_class
 from ._module import SeededDropout, WideDeepModule
 from ._optim import FTRL, SGD, Adagrad, Adam
+from ._ragged import Ragged
 
 PREDICT_BATCH_SIZE = 65536
 """Rows per forward pass when scoring; bounds the memory of large inputs."""
@@ -100,8 +101,14 @@ def make_optimizer(spec, params, part: str, *, sparse: bool):
 
 
 def to_tensors(arrays: Mapping[str, np.ndarray], device: str) -> dict:
-    """Move a dict of arrays to ``device`` once, as tensors."""
-    return {name: torch.as_tensor(a, device=device) for name, a in arrays.items()}
+    """Move a dict of arrays (or Ragged arrays) to ``device`` once, as tensors."""
+    return {name: _as_tensor(a, device) for name, a in arrays.items()}
+
+
+def _as_tensor(array, device):
+    if isinstance(array, Ragged):
+        return array.as_tensors(device)
+    return torch.as_tensor(array, device=device)
 
 
 def training_tensors(arrays: Mapping[str, np.ndarray], device: str) -> dict:
@@ -114,7 +121,7 @@ def training_tensors(arrays: Mapping[str, np.ndarray], device: str) -> dict:
     if torch.device(device).type == "cuda":
         free, _ = torch.cuda.mem_get_info(torch.device(device))
         if sum(a.nbytes for a in arrays.values()) > free / 2:
-            return {k: torch.as_tensor(a).pin_memory() for k, a in arrays.items()}
+            return {k: _as_tensor(a, "cpu").pin_memory() for k, a in arrays.items()}
     return to_tensors(arrays, device)
 
 
@@ -512,6 +519,14 @@ def make_net(
     )
 
 
+def _padded(array, n_rows: int):
+    """Pad with zero rows (empty rows, for a Ragged) up to ``n_rows``."""
+    if isinstance(array, Ragged):
+        return array.padded(n_rows)
+    extra = np.zeros((n_rows - len(array), *array.shape[1:]), array.dtype)
+    return np.concatenate([array, extra])
+
+
 def module_device(module: torch.nn.Module) -> torch.device:
     """Return the device of the module's weights."""
     return next(module.parameters()).device
@@ -528,10 +543,7 @@ def predict_logits(
     if n_rows == 0:
         return np.zeros((0, module.bias.shape[0]))
     n_padded = -(-n_rows // ROW_ALIGNMENT) * ROW_ALIGNMENT
-    padded = {
-        name: np.concatenate([a, np.zeros((n_padded - n_rows, *a.shape[1:]), a.dtype)])
-        for name, a in inputs.items()
-    }
+    padded = {name: _padded(a, n_padded) for name, a in inputs.items()}
     with torch.inference_mode():
         tensors = to_tensors(padded, device)
         logits = [

@@ -188,15 +188,21 @@ class Vocabulary:
         }
 
     @classmethod
-    def fit(cls, values, min_frequency: float | None, column: str) -> Vocabulary:
+    def fit(
+        cls, values, min_frequency: float | None, column: str, n_rows=None
+    ) -> Vocabulary:
         """Keep the values seen at least ``min_frequency`` times, sorted.
 
         Missing values are never kept. ``column`` names the column in errors.
+        A fraction ``min_frequency`` is of ``n_rows`` (of the values when
+        None; a multi-valued column has more values than rows).
         """
         if pd.api.types.infer_dtype(values, skipna=True) == "mixed":
             _check_hashable(values, column)
         counts = pd.Series(values, copy=False).value_counts(dropna=True)
-        threshold = count_threshold(min_frequency, len(values))
+        threshold = count_threshold(
+            min_frequency, len(values) if n_rows is None else n_rows
+        )
         kept = counts.index.to_numpy()[counts.to_numpy() >= threshold]
         if kept.dtype.kind == "f":  # -0.0 and 0.0 are one value: name it 0.0
             kept = kept + 0.0

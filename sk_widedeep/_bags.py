@@ -1,0 +1,239 @@
+"""Multi-valued columns: cells that hold a set of values.
+
+The paper's "user installed apps", a movie's genres: a cell of such a
+column holds several values (or none). It arrives as list, tuple, set or
+numpy-array cells, as a pyarrow or polars list column, or as strings with
+a separator (``"Comedy|Romance"``). Whatever its form, it is read once
+(:func:`read_bags`) into a :class:`~._ragged.Ragged`: every value of every
+row in one flat array, and where each row's values start. The transformers
+then code the flat values with the same vocabularies as single-valued
+columns (no per-row Python); :func:`bag_codes` sorts each row's codes and
+drops repeats, so that a row's codes do not depend on the order of its
+values.
+
+Missing cells (None, NaN) and empty ones mean "no value": a row with no
+values. With a separator, empty members (``"a||b"``, ``""``) are dropped.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+import numpy as np
+import pandas as pd
+
+from ._ragged import Ragged
+
+LIST_TYPES = (list, tuple, set, frozenset, np.ndarray)
+"""Python types of a cell holding several values."""
+
+
+def _arrow_list_type(dtype) -> bool:
+    pyarrow_type = getattr(dtype, "pyarrow_dtype", None)
+    if pyarrow_type is None:
+        return False
+    import pyarrow as pa
+
+    return pa.types.is_list(pyarrow_type) or pa.types.is_large_list(pyarrow_type)
+
+
+def is_multi_valued(values) -> bool:
+    """Whether a column holds list-like cells (or is an Arrow list column).
+
+    An object column is multi-valued when its first non-missing cell is a
+    list, tuple, set or array; :func:`read_bags` then checks every cell.
+    """
+    if _arrow_list_type(getattr(values, "dtype", None)):
+        return True
+    if getattr(getattr(values, "dtype", None), "kind", None) != "O":
+        return False
+    for cell in values:
+        if isinstance(cell, LIST_TYPES):
+            return True
+        if not _missing(cell):
+            return False
+    return False
+
+
+def _missing(cell) -> bool:
+    return cell is None or (isinstance(cell, float) and cell != cell) or cell is pd.NA
+
+
+def read_bags(values, label: str, separator: str | None = None) -> Ragged:
+    """Read a multi-valued column: its values, row by row.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_rows,)
+        The column: list-like cells, an Arrow list array, or strings
+        (with ``separator``).
+    label : str
+        The column's name, for errors.
+    separator : str or None, default=None
+        Split string cells on it; None reads list-like cells.
+    """
+    if _arrow_list_type(getattr(values, "dtype", None)):
+        flat, lengths = _from_arrow(values)
+    elif separator is not None:
+        cells = np.asarray(values, dtype=object)
+        flat, lengths = _from_strings(cells, label, separator)
+    else:
+        flat, lengths = _from_cells(np.asarray(values, dtype=object), label)
+    # missing members (None, NaN) are no value, as a missing cell is
+    present = ~pd.isna(flat) if flat.size else np.ones(0, dtype=bool)
+    if not present.all():
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        lengths = np.bincount(rows[present], minlength=len(lengths)).astype(np.int64)
+        flat = flat[present]
+    return Ragged.from_lengths(_plain(flat), lengths)
+
+
+def _from_cells(cells, label):
+    missing = pd.isna(cells) if cells.size else np.zeros(0, dtype=bool)
+    listed = np.fromiter(map(isinstance, cells, [LIST_TYPES] * len(cells)), bool)
+    bad = ~(listed | missing)
+    if bad.any():
+        example = cells[np.flatnonzero(bad)[0]]
+        raise TypeError(
+            f"Column {label!r} is multi-valued (its cells hold lists of values), "
+            f"but {int(bad.sum())} cell(s) hold a single {type(example).__name__} "
+            f"(e.g. {example!r}): give every cell a list, tuple, set or array, "
+            "with None or [] for no value (e.g. X[column].map(lambda v: [v]))."
+        )
+    if not listed.all():
+        empty = np.empty(1, dtype=object)
+        empty[0] = ()
+        cells = cells.copy()
+        cells[~listed] = empty
+    lengths = np.fromiter(map(len, cells), np.int64, count=len(cells))
+    flat = np.fromiter(chain.from_iterable(cells), object, count=int(lengths.sum()))
+    return flat, lengths
+
+
+def _from_strings(cells, label, separator):
+    strings = np.fromiter(map(isinstance, cells, [str] * len(cells)), bool)
+    missing = pd.isna(cells) if cells.size else np.zeros(0, dtype=bool)
+    bad = ~(strings | missing)
+    if bad.any():
+        example = cells[np.flatnonzero(bad)[0]]
+        raise TypeError(
+            f"Column {label!r} is split on {separator!r}, so its cells must be "
+            f"strings (or missing), but {int(bad.sum())} hold "
+            f"{type(example).__name__} values (e.g. {example!r})."
+        )
+    text = pd.Series(np.where(strings, cells, ""), dtype=object)
+    members = text.str.split(separator, regex=False).explode()
+    keep = (members != "").to_numpy()
+    rows = members.index.to_numpy()[keep]
+    lengths = np.bincount(rows, minlength=len(cells)).astype(np.int64)
+    return members.to_numpy(dtype=object)[keep], lengths
+
+
+def _from_arrow(values):
+    import pyarrow as pa
+
+    array = pa.array(values)  # zero copy through __arrow_array__
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    lengths = array.value_lengths().fill_null(0).to_numpy().astype(np.int64)
+    flat = array.flatten()  # the values of the valid cells, in order
+    return flat.to_numpy(zero_copy_only=False).astype(object), lengths
+
+
+def _plain(flat: np.ndarray) -> np.ndarray:
+    """Numbers as a numeric array, strings as Python strings.
+
+    So that a value is the same whatever form the column came in (numpy
+    scalars from array cells, Arrow values, Python objects).
+    """
+    if not flat.size:
+        return flat.astype(object)
+    kind = pd.api.types.infer_dtype(flat, skipna=False)
+    if kind == "integer":
+        return flat.astype(np.int64)
+    if kind in ("floating", "mixed-integer-float"):
+        return flat.astype(np.float64)
+    if kind == "string":
+        return flat.astype(str).astype(object)
+    if kind == "boolean":
+        return flat.astype(bool)
+    return flat
+
+
+MAX_CROSS_COMBINATIONS = 64
+"""Most value combinations a row gives one cross of a multi-valued column.
+
+A cross of a user's installed apps with the candidate app gives a row one
+feature per installed app; two multi-valued columns give the product of
+their lengths. Beyond this many, a row keeps the combinations of the
+smallest codes (the same ones at every call).
+"""
+
+
+def sorted_positions(bags: Ragged, codes: np.ndarray, keep_other: bool) -> Ragged:
+    """Per row, the positions of ``bags``' values, by code, one per distinct code.
+
+    Code 0 (an unknown or rare value) is kept, once per row, for the wide
+    part's other slot (``keep_other``), or dropped: the deep part skips
+    unknown values. Index any array aligned with the values by the result's
+    ``values`` (codes, hashes) to follow the same order.
+    """
+    rows = bags.rows
+    order = np.lexsort((codes, rows))
+    rows, sorted_codes = rows[order], codes[order]
+    keep = np.ones(len(order), dtype=bool)
+    keep[1:] = (rows[1:] != rows[:-1]) | (sorted_codes[1:] != sorted_codes[:-1])
+    if not keep_other:
+        keep &= sorted_codes != 0
+    lengths = np.bincount(rows[keep], minlength=len(bags)).astype(np.int64)
+    return Ragged.from_lengths(order[keep], lengths)
+
+
+def distinct_values(bags: Ragged) -> np.ndarray:
+    """Each row's values once: what a value's frequency counts (rows holding it)."""
+    frame = pd.DataFrame({"row": bags.rows, "value": bags.values})
+    return frame.drop_duplicates().to_numpy()[:, 1] if len(frame) else bags.values
+
+
+def combinations(parts, n_rows: int, cap: int = MAX_CROSS_COMBINATIONS):
+    """Every combination of one value of each part, per row.
+
+    Parameters
+    ----------
+    parts : list of Ragged or None
+        For each component of a cross: the (sorted) positions of a
+        multi-valued column's values per row, or None for a single-valued
+        column (one value per row).
+    n_rows : int
+    cap : int
+        Most combinations kept per row (:data:`MAX_CROSS_COMBINATIONS`).
+
+    Returns
+    -------
+    rows : ndarray of int64
+        The row of each combination, in row order.
+    picks : list of ndarray of int64
+        For each part, the position (a row for a single-valued one) of the
+        combination's value.
+    """
+    rows = np.arange(n_rows, dtype=np.int64)
+    picks: list[np.ndarray] = []
+    for part in parts:
+        if part is None:
+            picks.append(rows)
+            continue
+        lengths = part.lengths[rows]
+        first = np.repeat(part.starts[rows], lengths)
+        group = Ragged.from_lengths(None, lengths).starts[:-1]
+        inner = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(
+            group, lengths
+        )
+        picks = [pick.repeat(lengths) for pick in picks]
+        picks.append(part.values[first + inner])
+        rows = rows.repeat(lengths)
+        if len(rows):  # the first `cap` of each row
+            row_start = np.searchsorted(rows, rows, side="left")
+            kept = np.arange(len(rows)) - row_start < cap
+            if not kept.all():
+                rows, picks = rows[kept], [pick[kept] for pick in picks]
+    return rows, picks
