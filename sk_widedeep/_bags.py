@@ -24,6 +24,9 @@ import pandas as pd
 
 from ._ragged import Ragged
 
+COMBINERS = ("mean", "sum", "sqrtn")
+"""How a multi-valued column's embeddings are pooled (TensorFlow's combiners)."""
+
 LIST_TYPES = (list, tuple, set, frozenset, np.ndarray)
 """Python types of a cell holding several values."""
 

@@ -6,20 +6,24 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._bags import COMBINERS, distinct_values, sorted_positions
 from ._columns import (
     column_labels,
     is_numeric,
+    multi_valued,
     resolve_columns,
     warn_identifier,
 )
 from ._compat import Interval, StrOptions, _check_feature_names_in
 from ._hashing import HashedColumn
+from ._ragged import Ragged
 from ._scaling import _ContinuousScaler
 from ._transformer import ColumnEncoder
 from ._vocabulary import (
     NumberCodes,
     Vocabulary,
     count_threshold,
+    feature_name,
 )
 
 MAX_AUTO_EMBEDDING_DIM = 32
@@ -114,11 +118,26 @@ class EmbeddingEncoder(ColumnEncoder):
         ``"periodic"`` gives the scaled value and asks
         :class:`WideDeepClassifier` to embed it through learned sines and
         cosines. Both are from Gorishniy et al. [2]_; see the Notes.
+    separators : dict of str or int to str, or None, default=None
+        Multi-valued categorical columns whose cells are strings of values,
+        and the string between two values, e.g. ``{"genres": "|"}``.
+        Columns whose cells are lists, tuples, sets or arrays (or pyarrow
+        and polars list columns) are multi-valued without being named here.
+        A multi-valued column gets one embedding per row, pooled over the
+        embeddings of the row's values by ``combiner`` (unknown and rare
+        values are skipped; a missing or empty cell pools to zeros).
+    combiner : {"mean", "sum", "sqrtn"}, default="mean"
+        How a multi-valued column's embeddings are pooled: their mean, their
+        sum, or their sum over the square root of their number (TensorFlow's
+        combiners).
 
     Attributes
     ----------
     categorical_columns_ : list of str
-        Names of the embedded columns, in output order.
+        Names of the embedded columns, in output order: the single-valued
+        ones, then the multi-valued ones.
+    multi_valued_columns_ : list of str
+        Names of the multi-valued columns.
     continuous_columns_ : list of str
         Names of the scaled columns, in output order.
     categories_ : list of ndarray or None
@@ -126,9 +145,9 @@ class EmbeddingEncoder(ColumnEncoder):
         ``categories_[j][k - 1]``. ``None`` for a hashed column
         (``hash_buckets``), which keeps no values.
     embedded_features_ : list of str
-        Names of the embedded inputs: the categorical columns, then
-        ``<column>_code`` for each continuous column when
-        ``embed_continuous=True``.
+        Names of the embedded inputs: the single-valued categorical columns,
+        then ``<column>_code`` for each continuous column when
+        ``embed_continuous=True``, then the multi-valued columns.
     cardinalities_ : ndarray of int
         Number of codes of each embedded input (code 0 included): the rows of
         its embedding table.
@@ -159,7 +178,9 @@ class EmbeddingEncoder(ColumnEncoder):
     Notes
     -----
     The output columns are the codes of the embedded inputs (as floats), then
-    the scaled continuous columns, then the missing indicators. With
+    a 0/1 column ``<name>=<value>`` for each known value of each
+    multi-valued column, then the scaled continuous columns, then the
+    missing indicators. With
     ``scaling="quantile"`` a value :math:`x` becomes the empirical CDF
     :math:`\hat{F}(x) = P(X \le x)`, linearly interpolated between
     ``n_quantiles`` quantiles. The paper uses the step version, the index of
@@ -262,6 +283,8 @@ class EmbeddingEncoder(ColumnEncoder):
         ],
         "n_bins": [Interval(Integral, 1, None, closed="left")],
         "continuous_encoding": [StrOptions({"scaled", "piecewise_linear", "periodic"})],
+        "separators": [dict, None],
+        "combiner": [StrOptions(set(COMBINERS))],
     }
 
     __widedeep_part__ = "deep"
@@ -280,6 +303,8 @@ class EmbeddingEncoder(ColumnEncoder):
         min_number_frequency=5,
         n_bins=32,
         continuous_encoding="piecewise_linear",
+        separators=None,
+        combiner="mean",
     ):
         self.categorical = categorical
         self.continuous = continuous
@@ -292,11 +317,34 @@ class EmbeddingEncoder(ColumnEncoder):
         self.min_number_frequency = min_number_frequency
         self.n_bins = n_bins
         self.continuous_encoding = continuous_encoding
+        self.separators = separators
+        self.combiner = combiner
 
     def _fit(self, X, columns, dtype):
         """Learn codes and scalings; return X's encoding (see :meth:`_encode`)."""
         labels = column_labels(X)
         self._categorical, self._continuous = self._resolve_roles(X, columns)
+        multi = multi_valued(columns, self.separators, X)
+        named = [labels[p] for p in self._continuous if p in multi]
+        if named:
+            raise ValueError(
+                f"Columns {named} are multi-valued (lists of values, or strings "
+                "with a separator) but named continuous: a multi-valued column "
+                "is categorical. Name it in categorical, or leave the roles to "
+                "'auto'."
+            )
+        self._multi = {p: multi[p] for p in self._categorical if p in multi}
+        self._categorical = [p for p in self._categorical if p not in self._multi]
+        self._bag_coders = []
+        for p, separator in self._multi.items():
+            bags = columns.bags(p, separator)
+            if self.hash_buckets is None:
+                coder = Vocabulary.fit(
+                    distinct_values(bags), self.min_frequency, labels[p], len(bags)
+                )
+            else:
+                coder = HashedColumn.fit(bags.values, self.hash_buckets, labels[p])
+            self._bag_coders.append(coder)
         if self.hash_buckets is None:
             self._vocabularies = [
                 Vocabulary.fit(columns[p], self.min_frequency, labels[p])
@@ -333,14 +381,19 @@ class EmbeddingEncoder(ColumnEncoder):
                 for p in self._continuous
             ]
 
-        self.categorical_columns_ = [labels[p] for p in self._categorical]
+        self.multi_valued_columns_ = [labels[p] for p in self._multi]
+        single = [labels[p] for p in self._categorical]
+        self.categorical_columns_ = single + self.multi_valued_columns_
         self.continuous_columns_ = [labels[p] for p in self._continuous]
         self.categories_ = [
-            getattr(coder, "categories", None) for coder in self._vocabularies
+            getattr(coder, "categories", None)
+            for coder in self._vocabularies + self._bag_coders
         ]
-        self.embedded_features_ = self.categorical_columns_ + [
-            f"{labels[p]}_code" for p in self._continuous[: len(self._number_codes)]
-        ]
+        self.embedded_features_ = (
+            single
+            + [f"{labels[p]}_code" for p in self._continuous[: len(self._number_codes)]]
+            + self.multi_valued_columns_
+        )
         self.cardinalities_ = np.array(
             [coder.n_codes for coder in self._coders], dtype=np.int64
         )
@@ -393,13 +446,14 @@ class EmbeddingEncoder(ColumnEncoder):
     @property
     def _coders(self):
         """The code maps of the embedded inputs, in order."""
-        return self._vocabularies + self._number_codes
+        return self._vocabularies + self._number_codes + self._bag_coders
 
     def _embedding_dims(self, labels):
         """Embedding size of each embedded input, from ``embedding_dim``."""
         # an embedded input is named by its column in the embedding_dim dict
-        columns = [labels[p] for p in self._categorical + self._continuous]
-        columns = columns[: len(self._coders)]
+        columns = [labels[p] for p in self._categorical]
+        columns += [labels[p] for p in self._continuous[: len(self._number_codes)]]
+        columns += [labels[p] for p in self._multi]
         if isinstance(self.embedding_dim, Integral):
             return np.full(len(columns), self.embedding_dim, dtype=np.int64)
         given = self.embedding_dim if isinstance(self.embedding_dim, dict) else {}
@@ -420,12 +474,16 @@ class EmbeddingEncoder(ColumnEncoder):
         return np.array(dims, dtype=np.int64)
 
     def _encode(self, columns, dtype=np.float32):
-        """Codes (int64, n x embedded inputs) and continuous inputs (``dtype``).
+        """Encode validated columns: codes, continuous inputs and bags.
 
-        ``columns`` reads an X already validated against this fit.
+        The codes (int64, n x single-valued embedded inputs), the continuous
+        inputs (``dtype``), and each multi-valued column's codes (a Ragged,
+        unknown values left out). ``columns`` reads an X already validated
+        against this fit.
         """
         n_rows = columns.n_rows
-        codes = np.empty((n_rows, len(self._coders)), dtype=np.int64)
+        n_single = len(self._vocabularies) + len(self._number_codes)
+        codes = np.empty((n_rows, n_single), dtype=np.int64)
         for j, (p, vocabulary) in enumerate(
             zip(self._categorical, self._vocabularies, strict=True)
         ):
@@ -450,17 +508,31 @@ class EmbeddingEncoder(ColumnEncoder):
             start = stop
         for j, p in enumerate(self._indicators, start=n_scaled):
             continuous[:, j] = np.isnan(columns.floats(p))
-        return codes, continuous
+        bags = []
+        for (p, separator), coder in zip(
+            self._multi.items(), self._bag_coders, strict=True
+        ):
+            values = columns.bags(p, separator)
+            value_codes = coder.encode(values.values)
+            order = sorted_positions(values, value_codes, keep_other=False)
+            bags.append(Ragged(value_codes[order.values], order.starts))
+        return codes, continuous, bags
 
     def _output(self, encoding):
-        """Stack the public output: codes as floats, then the continuous columns."""
-        codes, continuous = encoding
-        return np.hstack([codes.astype(np.float64), continuous])
+        """Stack the public output: codes as floats, multi-hot, continuous columns."""
+        codes, continuous, bags = encoding
+        blocks = [codes.astype(np.float64)]
+        for bag, coder in zip(bags, self._bag_coders, strict=True):
+            block = np.zeros((len(bag), coder.n_codes - 1))
+            block[bag.rows, bag.values - 1] = 1.0
+            blocks.append(block)
+        return np.hstack([*blocks, continuous])
 
     def _arrays(self, encoding):
-        codes, continuous = encoding
+        codes, continuous, bags = encoding
         arrays = {"categorical": codes, "continuous": continuous}
-        return {name: a for name, a in arrays.items() if a.shape[1]}
+        arrays = {name: a for name, a in arrays.items() if a.shape[1]}
+        return {**arrays, **{f"bag{j}": bag for j, bag in enumerate(bags)}}
 
     def __widedeep_keys__(self) -> list[list[tuple]]:
         """Exact keys of every embedded input's codes (for warm start)."""
@@ -486,6 +558,8 @@ class EmbeddingEncoder(ColumnEncoder):
         names = _check_feature_names_in(self, input_features)
         out = [names[p] for p in self._categorical]
         out += [f"{names[p]}_code" for p in self._continuous[: len(self._number_codes)]]
+        for p, coder in zip(self._multi, self._bag_coders, strict=True):
+            out += [feature_name([names[p]], [label]) for label in coder.labels[1:]]
         for p, scaler in zip(self._continuous, self._scalers, strict=True):
             if scaler.edges is None:
                 out.append(names[p])

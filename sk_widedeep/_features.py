@@ -130,10 +130,16 @@ def is_periodic(deep) -> bool:
 
 def module_params(deep, inputs, n_wide, hidden_units, dropout) -> dict:
     """Parameters of :class:`._module.WideDeepModule` for these inputs."""
-    cardinalities = embedding_dims = ()
+    cardinalities = embedding_dims = bag_cardinalities = bag_dims = ()
+    combiner = "mean"
     if speaks_protocol(deep, "deep"):
-        cardinalities = tuple(deep.cardinalities_.tolist())
-        embedding_dims = tuple(deep.embedding_dims_.tolist())
+        # the multi-valued inputs are the last embedded ones, pooled
+        n_single = len(deep.embedded_features_) - len(deep.multi_valued_columns_)
+        cardinalities = tuple(deep.cardinalities_[:n_single].tolist())
+        embedding_dims = tuple(deep.embedding_dims_[:n_single].tolist())
+        bag_cardinalities = tuple(deep.cardinalities_[n_single:].tolist())
+        bag_dims = tuple(deep.embedding_dims_[n_single:].tolist())
+        combiner = deep.combiner
     n_continuous = inputs["continuous"].shape[1] if "continuous" in inputs else 0
     return {
         "n_wide": n_wide,
@@ -143,6 +149,9 @@ def module_params(deep, inputs, n_wide, hidden_units, dropout) -> dict:
         "hidden_units": hidden_units,
         "dropout": dropout,
         "n_periodic": len(deep.continuous_columns_) if is_periodic(deep) else 0,
+        "bag_cardinalities": bag_cardinalities,
+        "bag_dims": bag_dims,
+        "combiner": combiner,
     }
 
 

@@ -133,6 +133,46 @@ class EmbeddingGroup(nn.Module):
         return self.table.weight[start : start + self.cardinalities[k]]
 
 
+class PooledEmbedding(nn.Module):
+    """One multi-valued input: the embeddings of a row's codes, pooled.
+
+    ``"mean"`` averages them, ``"sum"`` adds them, ``"sqrtn"`` adds them and
+    divides by the square root of their number. A row without codes (empty,
+    or only unknown values, which are not passed) pools to the zero vector.
+
+    Parameters
+    ----------
+    n_codes : int
+        Rows of the table (code 0 included, never looked up).
+    dim : int
+        Embedding size.
+    combiner : {"mean", "sum", "sqrtn"}
+    sparse : bool, default=False
+        Sparse gradients: only the rows looked up in a batch.
+    generator : torch.Generator
+        Draws the initial embeddings.
+    """
+
+    def __init__(self, n_codes, dim, combiner, sparse=False, *, generator):
+        super().__init__()
+        self.combiner = combiner
+        weight = torch.empty(n_codes, dim)
+        nn.init.normal_(weight, std=1 / math.sqrt(dim), generator=generator)
+        weight[0] = 0.0
+        mode = "mean" if combiner == "mean" else "sum"
+        self.table = nn.EmbeddingBag(
+            n_codes, dim, mode=mode, sparse=sparse, _weight=weight
+        )
+
+    def forward(self, bags: Ragged) -> torch.Tensor:
+        """Pooled embeddings, (batch, dim)."""
+        pooled = self.table(bags.values, bags.offsets)
+        if self.combiner == "sqrtn":
+            counts = bags.lengths.clamp(min=1).to(pooled.dtype)
+            pooled = pooled / counts.sqrt()[:, None]
+        return pooled
+
+
 PERIODIC_FREQUENCIES = 48
 """Learned frequencies per number of a periodic embedding (Gorishniy et al.)."""
 
@@ -261,6 +301,9 @@ class WideDeepModule(nn.Module):
         sparse_wide: bool = False,
         sparse_embedding_rows: int | None = None,
         n_periodic: int = 0,
+        bag_cardinalities: tuple[int, ...] = (),
+        bag_dims: tuple[int, ...] = (),
+        combiner: str = "mean",
         random_seed: int = 0,
     ):
         super().__init__()
@@ -286,12 +329,23 @@ class WideDeepModule(nn.Module):
             )
         # The categorical inputs in the order their embeddings enter the MLP.
         self.embedding_order = [j for columns in groups.values() for j in columns]
+        self.bags = nn.ModuleList(
+            PooledEmbedding(
+                rows,
+                dim,
+                combiner,
+                sparse_embedding_rows is not None and rows >= sparse_embedding_rows,
+                generator=generator,
+            )
+            for rows, dim in zip(bag_cardinalities, bag_dims, strict=True)
+        )
         self.periodic = None
         if n_periodic:
             self.periodic = PeriodicEmbedding(n_periodic, generator=generator)
         self.n_periodic = n_periodic
         self.deep = None
-        width = sum(embedding_dims) + n_continuous + n_periodic * (PERIODIC_DIM - 1)
+        width = sum(embedding_dims) + sum(bag_dims) + n_continuous
+        width += n_periodic * (PERIODIC_DIM - 1)
         if width:
             layers: list[nn.Module] = []
             for units in hidden_units:
@@ -309,6 +363,7 @@ class WideDeepModule(nn.Module):
         wide_values: torch.Tensor | None = None,
         categorical: torch.Tensor | None = None,
         continuous: torch.Tensor | None = None,
+        **bags: Ragged,
     ) -> torch.Tensor:
         """Logits of shape (batch, n_outputs).
 
@@ -324,6 +379,8 @@ class WideDeepModule(nn.Module):
             Codes of the categorical inputs.
         continuous : Tensor of shape (batch, n_continuous) or None
             Continuous inputs.
+        **bags : Ragged
+            ``bag0``, ``bag1``, ...: the codes of each multi-valued input.
 
         Returns
         -------
@@ -339,6 +396,7 @@ class WideDeepModule(nn.Module):
             logits = logits + wide
         if self.deep is not None:
             parts = [group(categorical) for group in self.embeddings]
+            parts += [bag(bags[f"bag{j}"]) for j, bag in enumerate(self.bags)]
             if self.periodic is not None:
                 parts.append(self.periodic(continuous[:, : self.n_periodic]))
                 continuous = continuous[:, self.n_periodic :]
@@ -349,11 +407,18 @@ class WideDeepModule(nn.Module):
         return logits
 
     def embedding_rows(self, column: int) -> torch.Tensor:
-        """Return the embedding table of categorical input ``column`` (a view)."""
+        """Return the embedding table of embedded input ``column`` (a view).
+
+        The multi-valued inputs come after the others: input
+        ``len(embedding_order) + k`` is ``bags[k]``.
+        """
         for group in self.embeddings:
             if column in group.columns:
                 return group.rows(column)
-        raise IndexError(f"no categorical input {column}")
+        k = column - len(self.embedding_order)
+        if 0 <= k < len(self.bags):
+            return self.bags[k].table.weight
+        raise IndexError(f"no embedded input {column}")
 
     @torch.no_grad()
     def load_shared(

@@ -297,7 +297,8 @@ class WideDeepNet(SkorchNetHooks, NeuralNet):
 
     def _sparse_tables(self) -> list:
         """Return the embedding tables that have sparse gradients."""
-        return [g.table.weight for g in self.module_.embeddings if g.table.sparse]
+        tables = [*self.module_.embeddings, *self.module_.bags]
+        return [t.table.weight for t in tables if t.table.sparse]
 
     def train_step(self, batch, **fit_params):
         """One forward and backward pass, then a step of each optimizer.

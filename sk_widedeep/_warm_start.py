@@ -80,10 +80,12 @@ def _deep_input_names(deep, module):
     if not speaks_protocol(deep, "deep"):
         return output_names(deep)
     embedded, dims = deep.embedded_features_, deep.embedding_dims_
-    names = [
-        f"{embedded[j]}[{k}]" for j in module.embedding_order for k in range(dims[j])
-    ]
-    continuous = list(output_names(deep)[len(embedded) :])
+    # the layer's inputs: embeddings by group, pooled ones, then the numbers
+    order = [*module.embedding_order, *range(len(module.embedding_order), len(dims))]
+    names = [f"{embedded[j]}[{k}]" for j in order for k in range(dims[j])]
+    n_single = len(module.embedding_order)
+    n_multi_hot = sum(len(c) - 1 for c in deep.__widedeep_keys__()[n_single:])
+    continuous = list(output_names(deep)[n_single + n_multi_hot :])
     if module.periodic is not None:  # each number enters as PERIODIC_DIM inputs
         periodic, continuous = (
             continuous[: module.n_periodic],
