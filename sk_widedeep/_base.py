@@ -539,6 +539,47 @@ class BaseWideDeep(BaseEstimator):
         order = np.argsort(-np.abs(weight).max(axis=1), kind="stable")
         return frame.iloc[order]
 
+    def embeddings(self, column):
+        """Get the learned embedding of every value of a column.
+
+        For similar-item lookups and retrieval: the rows are the vectors the
+        deep part learned for the column's values, comparable by cosine
+        similarity (``E @ E.loc["Toy Story"]`` on normalized rows).
+
+        Parameters
+        ----------
+        column : str
+            An embedded column of the deep part (``deep_.embedded_features_``:
+            a categorical column, single- or multi-valued, or
+            ``<number>_code``).
+
+        Returns
+        -------
+        embeddings : DataFrame of shape (n_values, embedding_dim)
+            Indexed by value (the values themselves, not strings, for a
+            vocabulary; ``#k`` for a hashed code, bucket bounds for a number
+            code). A single-valued column's first row is ``"<other>"``, the
+            vector of unknown, rare and missing values; a multi-valued column
+            has none, as unknown values are skipped.
+        """
+        check_is_fitted(self)
+        deep = self.deep_
+        embedded = list(getattr(deep, "embedded_features_", ()))
+        if column not in embedded:
+            raise ValueError(
+                f"{column!r} is not an embedded column of the deep part; the "
+                f"embedded columns are {embedded}."
+            )
+        j = embedded.index(column)
+        weight = self.net_.module_.embedding_rows(j).detach().cpu().numpy()
+        values = deep.__widedeep_values__(j)
+        multi = column in deep.multi_valued_columns_
+        if multi:  # code 0 is never looked up
+            weight, values = weight[1:], values[1:]
+        return pd.DataFrame(
+            weight.astype(np.float64), index=pd.Index(values, name=column)
+        )
+
     def save(self, path):
         """Save the model to a file that loads without running code from it.
 

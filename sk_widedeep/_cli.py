@@ -46,6 +46,9 @@ columns (every column when there are none), and the deep part embeds the text
 and boolean columns and scales the numeric ones. --categorical sets the
 embedded columns (read as text: name integer ids there) and, unless --wide is
 given, the wide part's columns too; --continuous sets the scaled columns.
+--multi-valued genres=| reads a column of values joined by | ("Comedy|Drama")
+as a set of values: one-hot per value in the wide part, one pooled embedding
+in the deep part (Parquet list columns are recognised without it).
 
 task: --task auto (the default) fits a regressor when the target is numeric
 with more than 20 distinct values, else a classifier; --task classification
@@ -85,6 +88,15 @@ def _names(text):
 
 def _cross(text):
     return tuple(_split(text, ":", 2, "a cross like a:b or a:b:c"))
+
+
+def _multi_valued(text):
+    column, _, separator = text.partition("=")
+    if not column.strip() or not separator:
+        raise argparse.ArgumentTypeError(
+            f"expected COL=SEP, e.g. genres=|, got {text!r}"
+        )
+    return column.strip(), separator
 
 
 def _units(text):
@@ -211,9 +223,11 @@ def _estimator(args, features, regression=False):
     )
 
     crosses = args.cross or []
+    separators = dict(args.multi_valued or ())
     where = "the features (all columns but the target, --id and --drop), which are"
     for option in ("wide", "categorical", "continuous"):
         _check(getattr(args, option), features, f"--{option} column(s)", where)
+    _check(list(separators), features, "--multi-valued column(s)", where)
     crossed = [column for cross in crosses for column in cross]
     _check(crossed, features, "--cross column(s)", where)
     if args.no_wide and crosses:
@@ -222,15 +236,18 @@ def _estimator(args, features, regression=False):
         raise ValueError("--continuous feeds the deep part, which --no-deep removes.")
     wide = deep = "auto"
     columns = args.wide or args.categorical or "auto"
+    multi = {"separators": separators} if separators else {}
     if args.no_wide:
         wide = None
-    elif columns != "auto" or crosses:
-        wide = CrossProductTransformer(columns=columns, crosses=crosses)
+    elif columns != "auto" or crosses or multi:
+        wide = CrossProductTransformer(columns=columns, crosses=crosses, **multi)
     if args.no_deep:
         deep = None
-    elif args.categorical or args.continuous:
+    elif args.categorical or args.continuous or multi:
         deep = EmbeddingEncoder(
-            categorical=args.categorical or "auto", continuous=args.continuous or "auto"
+            categorical=args.categorical or "auto",
+            continuous=args.continuous or "auto",
+            **multi,
         )
     params = {name: getattr(args, name) for name in ESTIMATOR_OPTIONS}
     params = {name: value for name, value in params.items() if value is not None}
@@ -412,6 +429,14 @@ def _parser():
     add("--categorical", **cols, help=f"columns the deep part embeds, as text {roles}")
     add("--continuous", **cols, help=f"numeric columns the deep part scales {roles}")
     add("--no-deep", action="store_true", help="a wide-only model")
+    help_ = "a column of values joined by SEP (e.g. genres=|): repeat for more"
+    add(
+        "--multi-valued",
+        type=_multi_valued,
+        action="append",
+        metavar="COL=SEP",
+        help=help_,
+    )
     add("--id", **cols, help="columns that are not features (e.g. row ids)")
     add("--drop", **cols, help="columns to leave out")
     units, epochs, batch = map(DEFAULTS.get, ESTIMATOR_OPTIONS[:3])

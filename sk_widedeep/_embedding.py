@@ -534,6 +534,14 @@ class EmbeddingEncoder(ColumnEncoder):
         arrays = {name: a for name, a in arrays.items() if a.shape[1]}
         return {**arrays, **{f"bag{j}": bag for j, bag in enumerate(bags)}}
 
+    def __widedeep_values__(self, j: int) -> list:
+        """Value of each code of embedded input ``j``, ``"<other>"`` for code 0."""
+        coder = self._coders[j]
+        categories = getattr(coder, "categories", None)
+        if categories is None:  # hashed codes, number codes: their labels
+            return list(coder.labels)
+        return [coder.labels[0], *categories.tolist()]
+
     def __widedeep_keys__(self) -> list[list[tuple]]:
         """Exact keys of every embedded input's codes (for warm start)."""
         return [coder.exact_keys for coder in self._coders]

@@ -23,6 +23,9 @@ feeds in ``__widedeep_part__`` (``"wide"`` or ``"deep"``) and implements:
 ``__widedeep_text_columns__()``
     The columns that held strings in fit (the command line reads them as
     text).
+``__widedeep_values__(j)`` (the deep part)
+    The value of each code of embedded input ``j``, for
+    :meth:`~sk_widedeep.WideDeepClassifier.embeddings`.
 
 The estimators use these names only: no private attribute of a transformer
 is read from outside its own module. A transformer without the protocol is

@@ -37,7 +37,13 @@ CATEGORIES = [
 
 
 def make_app_installs(
-    n_samples=100_000, *, n_apps=500, hit_fraction=0.05, random_state=None
+    n_samples=100_000,
+    *,
+    n_apps=500,
+    hit_fraction=0.05,
+    installed_apps=False,
+    companion_fraction=0.05,
+    random_state=None,
 ):
     r"""Generate an app-store impression log, labelled by whether the app was installed.
 
@@ -61,6 +67,13 @@ def make_app_installs(
       ``hit_fraction`` of all (country, app) pairs are local hits, with +3 to
       the log-odds. No smooth function of the columns predicts which pairs
       they are; a cross of ``country`` and ``app_id`` memorizes them.
+    - With ``installed_apps=True``, the paper's own cross: each user has a
+      multi-valued column ``installed_apps`` (a Poisson number of apps,
+      mean 3, drawn by popularity), and a random ``companion_fraction`` of
+      all (installed app, candidate app) pairs are companions: +2.5 to the
+      log-odds when the user has installed a companion of the candidate.
+      A cross of ``installed_apps`` and ``app_id`` memorizes them (the
+      paper's AND(user_installed_app=netflix, impression_app=pandora)).
 
     Users' countries follow a skewed distribution (the first countries are
     the most common) and their language is their country's main language
@@ -75,16 +88,24 @@ def make_app_installs(
         Number of distinct candidate apps.
     hit_fraction : float, default=0.05
         Share of (country, app) pairs that are local hits.
+    installed_apps : bool, default=False
+        Add the multi-valued column ``installed_apps`` (a list of app ids
+        per row) and its companion effect. The other columns are the same
+        either way; the labels differ.
+    companion_fraction : float, default=0.05
+        Share of (installed app, candidate app) pairs that are companions.
     random_state : int, RandomState instance or None, default=None
         Seeds everything: the app catalogue, the latent vectors, the hits and
         the impressions.
 
     Returns
     -------
-    X : DataFrame of shape (n_samples, 9)
+    X : DataFrame of shape (n_samples, 9), or 10 with ``installed_apps``
         String columns ``country``, ``language``, ``device``,
         ``installed_category``, ``app_id``, ``app_category``,
-        ``app_language``; float columns ``age`` and ``app_rating``.
+        ``app_language``; float columns ``age`` and ``app_rating``; and, with
+        ``installed_apps=True``, a column of lists of app ids
+        ``installed_apps``.
     y : Series of shape (n_samples,)
         ``installed``: 1 if the user installed the app, else 0.
 
@@ -151,6 +172,23 @@ def make_app_installs(
         + 0.6 * (app_rating[app] - 3.9)
         + 3.0 * is_hit[country, app]
     )
+    installed_lists = None
+    if installed_apps:
+        extra = check_random_state(rng.randint(2**31 - 1))
+        counts = np.minimum(extra.poisson(3.0, size=n_samples), 12)
+        flat = extra.choice(n_apps, size=int(counts.sum()), p=app_popularity)
+        companion = extra.uniform(size=(n_apps, n_apps)) < companion_fraction
+        rows = np.repeat(np.arange(n_samples), counts)
+        has_companion = np.bincount(
+            rows, companion[flat, app[rows]], minlength=n_samples
+        )
+        logits = logits + 2.5 * (has_companion > 0)
+        names = _app_names(flat)
+        installed_lists = np.empty(n_samples, dtype=object)
+        installed_lists[:] = [
+            list(dict.fromkeys(part))
+            for part in np.split(names, np.cumsum(counts)[:-1])
+        ]
     y = (rng.uniform(size=n_samples) < 1.0 / (1.0 + np.exp(-logits))).astype(np.int64)
 
     X = pd.DataFrame(
@@ -160,12 +198,17 @@ def make_app_installs(
             "device": np.asarray(DEVICES, dtype=object)[device],
             "installed_category": np.asarray(CATEGORIES, dtype=object)[installed],
             "age": age,
-            "app_id": np.char.add("app_", np.char.zfill(app.astype(str), 4)).astype(
-                object
-            ),
+            "app_id": _app_names(app),
             "app_category": np.asarray(CATEGORIES, dtype=object)[app_category[app]],
             "app_language": np.asarray(LANGUAGES, dtype=object)[app_language[app]],
             "app_rating": app_rating[app],
         }
     )
+    if installed_lists is not None:
+        X["installed_apps"] = installed_lists
     return X, pd.Series(y, name="installed")
+
+
+def _app_names(apps):
+    """``app_0007`` for app 7, as Python strings."""
+    return np.char.add("app_", np.char.zfill(apps.astype(str), 4)).astype(object)
