@@ -70,16 +70,21 @@ print(f"{len(X)} training pairs, {y.mean():.1%} positive")
 # The model
 # ---------
 # The wide part memorizes which genres each user likes (``user_id`` crossed
-# with the movie's genre combination) and which movies each occupation likes;
-# the deep part embeds users, movies and their attributes.
+# with each of the movie's genres: ``genres`` is a multi-valued column,
+# ``"Comedy|Romance"`` read as two values) and which movies each occupation
+# likes; the deep part embeds users, movies and their attributes, the genres
+# as one embedding pooled over the movie's genres.
+multi_valued = {"separators": {"genres": "|"}}
 model = WideDeepClassifier(
     wide=CrossProductTransformer(
         columns=["user_id", "movie_id"],
         crosses=[("user_id", "genres"), ("occupation", "movie_id")],
+        **multi_valued,
     ),
     deep=EmbeddingEncoder(
         categorical=["user_id", "movie_id", "gender", "occupation", "genres"],
-        continuous=["age", "year", *genres],
+        continuous=["age", "year"],
+        **multi_valued,
     ),
     hidden_units=(128, 64),
     deep_l2=0.0,  # ids seen a few times each: no weight decay learns them faster

@@ -144,10 +144,11 @@ def _from_arrow(values):
 
 
 def _plain(flat: np.ndarray) -> np.ndarray:
-    """Numbers as a numeric array, strings as Python strings.
+    """Numbers as a numeric array, as a single-valued column of them is.
 
     So that a value is the same whatever form the column came in (numpy
-    scalars from array cells, Arrow values, Python objects).
+    scalars from array cells, Arrow values, Python objects); strings stay
+    as they are (numpy strings hash and compare as Python ones).
     """
     if not flat.size:
         return flat.astype(object)
@@ -156,8 +157,6 @@ def _plain(flat: np.ndarray) -> np.ndarray:
         return flat.astype(np.int64)
     if kind in ("floating", "mixed-integer-float"):
         return flat.astype(np.float64)
-    if kind == "string":
-        return flat.astype(str).astype(object)
     if kind == "boolean":
         return flat.astype(bool)
     return flat
@@ -182,7 +181,9 @@ def sorted_positions(bags: Ragged, codes: np.ndarray, keep_other: bool) -> Ragge
     ``values`` (codes, hashes) to follow the same order.
     """
     rows = bags.rows
-    order = np.lexsort((codes, rows))
+    # one stable sort by (row, code): the rows are in order already
+    n_codes = int(codes.max(initial=0)) + 1
+    order = np.argsort(rows * n_codes + codes, kind="stable")
     rows, sorted_codes = rows[order], codes[order]
     keep = np.ones(len(order), dtype=bool)
     keep[1:] = (rows[1:] != rows[:-1]) | (sorted_codes[1:] != sorted_codes[:-1])
@@ -192,10 +193,34 @@ def sorted_positions(bags: Ragged, codes: np.ndarray, keep_other: bool) -> Ragge
     return Ragged.from_lengths(order[keep], lengths)
 
 
-def distinct_values(bags: Ragged) -> np.ndarray:
-    """Each row's values once: what a value's frequency counts (rows holding it)."""
-    frame = pd.DataFrame({"row": bags.rows, "value": bags.values})
-    return frame.drop_duplicates().to_numpy()[:, 1] if len(frame) else bags.values
+def value_counts(bags: Ragged, label: str):
+    """Each distinct value, and the number of rows that hold it.
+
+    ``label`` names the column in errors.
+
+    Returns
+    -------
+    values : ndarray
+        The distinct values (missing ones never reach here).
+    counts : ndarray of int64
+    """
+    try:
+        codes, uniques = pd.factorize(bags.values)
+    except TypeError:  # unhashable members: a list in a list, a dict
+        kinds = sorted({type(v).__name__ for v in bags.values})
+        raise TypeError(
+            f"Column {label!r} is multi-valued, but its cells hold values of "
+            f"types {kinds}: every value in a cell must be a string or a number."
+        ) from None
+    uniques = np.asarray(uniques, dtype=bags.values.dtype)
+    if not len(uniques):
+        return uniques, np.zeros(0, dtype=np.int64)
+    # a value repeated in a row counts once: distinct (row, value) pairs, by
+    # sorting keys that are in row order already (faster than hashing them)
+    pairs = bags.rows * len(uniques) + codes
+    pairs.sort()
+    distinct = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
+    return uniques, np.bincount(distinct % len(uniques), minlength=len(uniques))
 
 
 def combinations(parts, n_rows: int, cap: int = MAX_CROSS_COMBINATIONS):

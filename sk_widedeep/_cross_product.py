@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
-from ._bags import combinations, distinct_values, sorted_positions
+from ._bags import combinations, sorted_positions, value_counts
 from ._columns import (
     column_labels,
     is_numeric,
@@ -242,11 +242,11 @@ class CrossProductTransformer(ColumnEncoder):
                         bags.values, self.hash_buckets, labels[position]
                     )
                 else:
-                    encoder = Vocabulary.fit(
-                        distinct_values(bags),
+                    encoder = Vocabulary.from_counts(
+                        *value_counts(bags, labels[position]),
                         self.min_frequency,
                         labels[position],
-                        n_rows=len(bags),
+                        len(bags),
                     )
             elif self.n_bins is not None and is_numeric(values):
                 encoder = Buckets.fit(columns.floats(position), self.n_bins)

@@ -6,7 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._bags import COMBINERS, distinct_values, sorted_positions
+from ._bags import COMBINERS, sorted_positions, value_counts
 from ._columns import (
     column_labels,
     is_numeric,
@@ -339,8 +339,11 @@ class EmbeddingEncoder(ColumnEncoder):
         for p, separator in self._multi.items():
             bags = columns.bags(p, separator)
             if self.hash_buckets is None:
-                coder = Vocabulary.fit(
-                    distinct_values(bags), self.min_frequency, labels[p], len(bags)
+                coder = Vocabulary.from_counts(
+                    *value_counts(bags, labels[p]),
+                    self.min_frequency,
+                    labels[p],
+                    len(bags),
                 )
             else:
                 coder = HashedColumn.fit(bags.values, self.hash_buckets, labels[p])

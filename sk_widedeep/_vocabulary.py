@@ -200,10 +200,19 @@ class Vocabulary:
         if pd.api.types.infer_dtype(values, skipna=True) == "mixed":
             _check_hashable(values, column)
         counts = pd.Series(values, copy=False).value_counts(dropna=True)
-        threshold = count_threshold(
-            min_frequency, len(values) if n_rows is None else n_rows
+        return cls.from_counts(
+            counts.index.to_numpy(),
+            counts.to_numpy(),
+            min_frequency,
+            column,
+            len(values) if n_rows is None else n_rows,
         )
-        kept = counts.index.to_numpy()[counts.to_numpy() >= threshold]
+
+    @classmethod
+    def from_counts(cls, values, counts, min_frequency, column, n_rows):
+        """Keep the distinct ``values`` whose ``counts`` reach ``min_frequency``."""
+        threshold = count_threshold(min_frequency, n_rows)
+        kept = values[counts >= threshold]
         if kept.dtype.kind == "f":  # -0.0 and 0.0 are one value: name it 0.0
             kept = kept + 0.0
         return cls(_sorted(kept), column)
