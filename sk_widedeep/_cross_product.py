@@ -102,6 +102,8 @@ class CrossProductTransformer(ColumnEncoder):
         Names of the columns with a one-hot block, in output order.
     crosses_ : list of tuple of str
         Names of the columns of each cross, in output order.
+    multi_valued_columns_ : list of str
+        Names of the multi-valued columns used (in a block or a cross).
     categories_ : dict of str to ndarray
         Known values of every categorical column used, sorted. Empty with
         ``hash_buckets``, where no column has a vocabulary.
