@@ -91,15 +91,20 @@ def read_bags(values, label: str, separator: str | None = None) -> Ragged:
     return Ragged.from_lengths(_plain(flat), lengths)
 
 
-def _from_cells(cells, label):
+def _typed(cells, types):
+    """Tell which cells are of ``types``; where the others, not missing, are."""
+    typed = np.fromiter(map(isinstance, cells, [types] * len(cells)), bool, len(cells))
     missing = pd.isna(cells) if cells.size else np.zeros(0, dtype=bool)
-    listed = np.fromiter(map(isinstance, cells, [LIST_TYPES] * len(cells)), bool)
-    bad = ~(listed | missing)
-    if bad.any():
-        example = cells[np.flatnonzero(bad)[0]]
+    return typed, np.flatnonzero(~(typed | missing))
+
+
+def _from_cells(cells, label):
+    listed, bad = _typed(cells, LIST_TYPES)
+    if bad.size:
+        example = cells[bad[0]]
         raise TypeError(
             f"Column {label!r} is multi-valued (its cells hold lists of values), "
-            f"but {int(bad.sum())} cell(s) hold a single {type(example).__name__} "
+            f"but {bad.size} cell(s) hold a single {type(example).__name__} "
             f"(e.g. {example!r}): give every cell a list, tuple, set or array, "
             "with None or [] for no value (e.g. X[column].map(lambda v: [v]))."
         )
@@ -114,14 +119,12 @@ def _from_cells(cells, label):
 
 
 def _from_strings(cells, label, separator):
-    strings = np.fromiter(map(isinstance, cells, [str] * len(cells)), bool)
-    missing = pd.isna(cells) if cells.size else np.zeros(0, dtype=bool)
-    bad = ~(strings | missing)
-    if bad.any():
-        example = cells[np.flatnonzero(bad)[0]]
+    strings, bad = _typed(cells, str)
+    if bad.size:
+        example = cells[bad[0]]
         raise TypeError(
             f"Column {label!r} is split on {separator!r}, so its cells must be "
-            f"strings (or missing), but {int(bad.sum())} hold "
+            f"strings (or missing), but {bad.size} hold "
             f"{type(example).__name__} values (e.g. {example!r})."
         )
     text = pd.Series(np.where(strings, cells, ""), dtype=object)

@@ -7,8 +7,9 @@ from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseWideDeep, fill_docstring
+from ._base import BaseWideDeep
 from ._compat import StrOptions, _fit_context
+from ._docstrings import fill_docstring
 from ._persistence import register_estimator
 from ._targets import check_labels, class_factors
 
