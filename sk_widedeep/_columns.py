@@ -223,11 +223,13 @@ def _column_array(X, position: int):
     return series.to_numpy() if isinstance(series.dtype, np.dtype) else series.array
 
 
-def multi_valued(columns: Columns, separators, X) -> dict:
-    """Position of every multi-valued column, and its separator (or None).
+def multi_valued(columns: Columns, separators, X, among) -> dict:
+    """Position of every multi-valued column ``among`` these, and its separator.
 
     A column is multi-valued when ``separators`` names it (its cells are
-    strings of values) or when its cells are lists (detected).
+    strings of values; its separator is returned) or when its cells are
+    lists (detected; None is returned). Only the positions ``among`` are
+    looked at, so that columns a transformer does not use are never read.
     """
     declared = {}
     if separators:
@@ -244,8 +246,13 @@ def multi_valued(columns: Columns, separators, X) -> dict:
                     f"string, e.g. '|'; got {separator!r}."
                 )
             declared[position] = separator
-    found = {p: None for p in range(X.shape[1]) if is_multi_valued(columns[p])}
-    return {**found, **declared}
+    among = list(dict.fromkeys(among))
+    found = {
+        p: None for p in among if p not in declared and is_multi_valued(columns[p])
+    }
+    return {
+        p: declared.get(p, found.get(p)) for p in among if p in declared or p in found
+    }
 
 
 def check_not_complex(values, label: str) -> None:

@@ -232,8 +232,7 @@ class CrossProductTransformer(ColumnEncoder):
             )
 
         used = dict.fromkeys([*positions, *(p for cross in crosses for p in cross)])
-        multi = multi_valued(columns, self.separators, X)
-        self._multi = {p: sep for p, sep in multi.items() if p in used}
+        self._multi = multi_valued(columns, self.separators, X, among=used)
         self._encoders = {}
         for position in used:
             values = columns[position]

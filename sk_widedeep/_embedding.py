@@ -324,7 +324,9 @@ class EmbeddingEncoder(ColumnEncoder):
         """Learn codes and scalings; return X's encoding (see :meth:`_encode`)."""
         labels = column_labels(X)
         self._categorical, self._continuous = self._resolve_roles(X, columns)
-        multi = multi_valued(columns, self.separators, X)
+        multi = multi_valued(
+            columns, self.separators, X, among=self._categorical + self._continuous
+        )
         named = [labels[p] for p in self._continuous if p in multi]
         if named:
             raise ValueError(

@@ -307,3 +307,13 @@ def test_cli_reads_a_separated_column(tmp_path, capsys):
         == 0
     )
     assert len(pd.read_csv(scores)) == 400
+
+
+def test_columns_a_transformer_does_not_use_are_not_read():
+    # detection looks at the used columns only: an unused column of complex
+    # numbers (which no part takes) does not stop the fit
+    X = frame("lists").assign(z=np.array([1j] * 7))
+    wide = CrossProductTransformer(columns=["apps"]).fit(X)
+    assert wide.multi_valued_columns_ == ["apps"]
+    deep = EmbeddingEncoder(categorical=["apps", "candidate"], continuous=[]).fit(X)
+    assert deep.multi_valued_columns_ == ["apps"]
