@@ -386,6 +386,31 @@ def _predict(args):
     return 0
 
 
+def _export(args):
+    _exists(args.model, "model file")
+    from . import load
+    from .onnx import to_onnx
+
+    model = load(args.model)
+    features = [str(c) for c in getattr(model, "feature_names_in_", ())]
+    if not features:
+        raise ValueError(f"{args.model} was fitted on an array without column names.")
+    data = _read(args.data, _text_columns(model))
+    _check(
+        features,
+        [str(c) for c in data.columns],
+        "the model's feature column(s)",
+        f"{args.data}, whose columns are",
+    )
+    graph = to_onnx(model, data[features].head(5))
+    Path(args.output).write_bytes(graph.SerializeToString())
+    print(
+        f"{args.model} exported to {args.output} ({len(features)} inputs, one per "
+        "column)"
+    )
+    return 0
+
+
 def _parser():
     """Build the parser of ``sk-widedeep`` and its two subcommands."""
     raw = {"formatter_class": argparse.RawDescriptionHelpFormatter}
@@ -471,6 +496,20 @@ def _parser():
     help_ = "0: silent (default), 1: a line per epoch, 2: and a progress bar"
     add("--verbose", type=int, choices=[0, 1, 2], help=help_)
     fit.set_defaults(run=_fit)
+    export = commands.add_parser(
+        "export",
+        help="write a saved model as one ONNX graph",
+        description="Write MODEL as one ONNX graph (vocabularies, scaling and the\n"
+        "network inside) that onnxruntime scores without Python. DATA, a few rows\n"
+        "of the training table, gives the inputs' types. Needs the onnx extra.",
+        **raw,
+    )
+    export.add_argument("model", metavar="MODEL", help="a model file written by fit")
+    export.add_argument("data", metavar="DATA", help="a table with the model's columns")
+    export.add_argument(
+        "-o", "--output", required=True, metavar="ONNX", help="the .onnx file to write"
+    )
+    export.set_defaults(run=_export)
     predict = commands.add_parser(
         "predict",
         help="score a table with a saved model",

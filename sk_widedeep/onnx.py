@@ -1,18 +1,33 @@
-"""ONNX export (work in progress): skl2onnx converters for sk_widedeep.
+"""Export a fitted model, vocabularies included, as one ONNX graph.
 
 Needs the ``onnx`` extra (``pip install "sk-widedeep[onnx]"``: onnx,
-onnxruntime, skl2onnx). :func:`register_converters` registers a converter
-for :class:`~sk_widedeep.CrossProductTransformer`, after which
-``skl2onnx.to_onnx(transformer, X)`` writes one graph that takes one input
-per raw column (strings as string tensors, numbers as float or int) and
-returns the transformer's one-hot output, dense.
+onnxruntime, skl2onnx). :func:`to_onnx` writes a
+:class:`~sk_widedeep.WideDeepClassifier`, a
+:class:`~sk_widedeep.WideDeepRegressor`, a
+:class:`~sk_widedeep.CrossProductTransformer` or an
+:class:`~sk_widedeep.EmbeddingEncoder` as one graph that takes one
+input per raw column (strings as string tensors, numbers as double or int64,
+:func:`initial_types`) and that onnxruntime scores without Python's
+libraries; :func:`feeds` builds those inputs from a DataFrame. The
+converters are registered with skl2onnx (:func:`register_converters`), so
+``skl2onnx.to_onnx`` converts the estimators too.
 
-Inside the graph, a vocabulary is an ``ai.onnx.ml`` ``LabelEncoder``
-(unknown values to code 0, the other slot), a numeric column's buckets are
-comparisons with the bucket edges, and a cross is the mixed-radix key of
-its columns' codes (integer arithmetic, as in :class:`._vocabulary.Cross`)
-looked up in the cross's own ``LabelEncoder``. Not converted yet, with an
-error that names what: ``hash_buckets`` and multi-valued columns.
+Inside the graph, a vocabulary of strings is an ``ai.onnx.ml``
+``LabelEncoder`` (unknown values to code 0, the other slot), a vocabulary of
+numbers, a number code and a bucket are exact comparisons in double
+precision, a cross is the mixed-radix key of its columns' codes (integer
+arithmetic, as in :class:`._vocabulary.Cross`) looked up in the cross's own
+``LabelEncoder``; the scalings (piecewise linear, standard, quantile by
+linear interpolation), the missing indicators and the network (embedding
+lookups, the ReLU layers, periodic embeddings) are written with the
+standard operators from the fitted weights. The classifier's outputs are
+``label`` and ``probabilities``, as skl2onnx's classifiers have them
+(without ZipMap); the regressor's ``variable``, in the target's units.
+
+Not converted, with an error that names what: ``hash_buckets`` (the stable
+hash of :mod:`._hashing` is SipHash of the UTF-8 bytes, which ONNX has no
+operator for), multi-valued columns, and wide or deep transformers other
+than sk_widedeep's own.
 
 Missing values: a missing number is NaN, as in pandas; a string input
 cannot hold None, so a missing string is passed as the empty string, which
@@ -22,20 +37,187 @@ goes to the other slot unless ``""`` was a value in fit.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ._cross_product import CrossProductTransformer
-from ._vocabulary import Buckets, Vocabulary
+from ._embedding import EmbeddingEncoder
+from ._features import speaks_protocol
+from ._vocabulary import Buckets, NumberCodes, Vocabulary
 
 ALIAS = "SkWideDeepCrossProductTransformer"
+TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
+"""The opsets the graphs are written in (onnxruntime 1.16 and later)."""
 
 
 def register_converters() -> None:
     """Register the converters with skl2onnx (idempotent)."""
     from skl2onnx import update_registered_converter
 
+    from ._classifier import WideDeepClassifier
+    from ._regressor import WideDeepRegressor
+
     update_registered_converter(
         CrossProductTransformer, ALIAS, _wide_shape, _convert_wide
     )
+    update_registered_converter(
+        EmbeddingEncoder, "SkWideDeepEmbeddingEncoder", _deep_shape, _convert_deep
+    )
+    update_registered_converter(
+        WideDeepClassifier,
+        "SkWideDeepClassifier",
+        _classifier_shape,
+        _convert_estimator,
+        options={"zipmap": [False]},
+    )
+    update_registered_converter(
+        WideDeepRegressor, "SkWideDeepRegressor", _regressor_shape, _convert_estimator
+    )
+
+
+def to_onnx(model, X):
+    """Convert a fitted model (or a pipeline ending in one) to an ONNX graph.
+
+    Parameters
+    ----------
+    model : estimator
+        A fitted :class:`~sk_widedeep.WideDeepClassifier`,
+        :class:`~sk_widedeep.WideDeepRegressor` or
+        :class:`~sk_widedeep.CrossProductTransformer`.
+    X : DataFrame
+        A few rows of the training data: their dtypes give the graph's
+        inputs, one per column.
+
+    Returns
+    -------
+    onnx.ModelProto
+    """
+    import skl2onnx
+
+    register_converters()
+    options = None
+    if hasattr(model, "classes_"):
+        options = {id(model): {"zipmap": False}}
+    graph = skl2onnx.to_onnx(
+        model,
+        initial_types=initial_types(X),
+        target_opset=TARGET_OPSET,
+        options=options,
+    )
+    _name_inputs_as_columns(graph, [str(c) for c in X.columns])
+    return graph
+
+
+def _name_inputs_as_columns(graph, columns):
+    """Rename the graph's inputs back to the column names skl2onnx sanitized.
+
+    skl2onnx turns ``educational-num`` into ``educational_num``; the inputs
+    keep the columns' own names, so that :func:`feeds` and a service need no
+    table of renamings.
+    """
+    renamed = {}
+    for spec, column in zip(graph.graph.input, columns, strict=True):
+        if spec.name != column:
+            renamed[spec.name] = column
+            spec.name = column
+    if renamed:
+        for node in graph.graph.node:
+            node.input[:] = [renamed.get(name, name) for name in node.input]
+
+
+def feeds(X) -> dict:
+    """Build the inputs of an exported graph from the rows of a DataFrame.
+
+    One (n_rows, 1) array per column, typed as :func:`initial_types` types
+    it: doubles, int64, or strings (``""`` for a missing value).
+    """
+    out = {}
+    for name in X.columns:
+        values = X[name].to_numpy()
+        dtype = X[name].dtype
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(
+            dtype
+        ):
+            values = np.where(pd.isna(values), "", values.astype(object)).astype(str)
+        elif pd.api.types.is_integer_dtype(dtype):
+            values = values.astype(np.int64)
+        else:
+            values = values.astype(np.float64)
+        out[str(name)] = values.reshape(-1, 1)
+    return out
+
+
+def initial_types(X):
+    """One graph input per column of X, typed from its dtype.
+
+    Floats are doubles, integers int64, everything else (text, booleans,
+    categoricals) strings: pass ``str(value)``, and ``""`` for a missing
+    value.
+    """
+    from skl2onnx.common.data_types import (
+        DoubleTensorType,
+        Int64TensorType,
+        StringTensorType,
+    )
+
+    types = []
+    for name in X.columns:
+        dtype = X[name].dtype
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(
+            dtype
+        ):
+            kind = StringTensorType
+        elif pd.api.types.is_integer_dtype(dtype):
+            kind = Int64TensorType
+        else:
+            kind = DoubleTensorType
+        types.append((str(name), kind([None, 1])))
+    return types
+
+
+def _classifier_shape(operator):
+    from skl2onnx.common.data_types import (
+        FloatTensorType,
+        Int64TensorType,
+        StringTensorType,
+    )
+
+    model = operator.raw_operator
+    n_rows = operator.inputs[0].get_first_dimension()
+    label = model.classes_
+    kind = StringTensorType if label.dtype.kind in "OUS" else Int64TensorType
+    operator.outputs[0].type = kind([n_rows])
+    operator.outputs[1].type = FloatTensorType([n_rows, len(label)])
+
+
+def _deep_shape(operator):
+    from skl2onnx.common.data_types import DoubleTensorType
+
+    n_rows = operator.inputs[0].get_first_dimension()
+    width = len(operator.raw_operator.get_feature_names_out())
+    operator.outputs[0].type = DoubleTensorType([n_rows, width])
+
+
+def _convert_deep(scope, operator, container):
+    """EmbeddingEncoder's public output: codes as doubles, then the numbers."""
+    graph = _Graph(scope, container)
+    codes, numbers = deep_arrays(graph, operator.raw_operator, operator.inputs)
+    parts = [graph.node("Cast", [c], "code", to=11) for c in codes]
+    if numbers is not None:
+        parts.append(numbers)
+    container.add_node(
+        "Concat",
+        parts,
+        [operator.outputs[0].full_name],
+        name=graph.name("Concat"),
+        axis=1,
+    )
+
+
+def _regressor_shape(operator):
+    from skl2onnx.common.data_types import DoubleTensorType
+
+    n_rows = operator.inputs[0].get_first_dimension()
+    operator.outputs[0].type = DoubleTensorType([n_rows, 1])
 
 
 def _wide_shape(operator):
@@ -91,14 +273,51 @@ class _Graph:
         return output
 
 
+def _double(graph, column):
+    return graph.node("Cast", [column], "x", to=11)
+
+
+def _exact_codes(graph, x, values, offset=0):
+    """Code ``offset + k + 1`` where the double ``x`` equals ``values[k]``, else 0."""
+    if not len(values):
+        return graph.node(
+            "Mul",
+            [graph.node("Cast", [x], "z", to=7), graph.constant(np.array([[0]]))],
+            "zero",
+        )
+    equal = graph.node(
+        "Equal",
+        [x, graph.constant(np.asarray(values, np.float64).reshape(1, -1))],
+        "eq",
+    )
+    hits = graph.node("Cast", [equal], "hits", to=7)
+    codes = graph.constant(np.arange(1, len(values) + 1).reshape(-1, 1) + offset)
+    return graph.node("MatMul", [hits, codes], "codes")
+
+
 def _codes(graph, encoder, column, input_type):
     """Int64 codes, shape (N, 1), of one column under its encoder."""
     from skl2onnx.common.data_types import StringTensorType
 
+    if isinstance(encoder, NumberCodes):
+        x = _double(graph, column)
+        frequent = _exact_codes(graph, x, encoder.values)
+        bucket = _codes(graph, encoder.buckets, x, None)
+        bucket = graph.node(
+            "Add", [bucket, graph.constant(np.array([[len(encoder.values)]]))], "b"
+        )
+        is_frequent = graph.node(
+            "Greater", [frequent, graph.constant(np.array([[0]]))], "f"
+        )
+        codes = graph.node("Where", [is_frequent, frequent, bucket], "codes")
+        missing = graph.node("IsNaN", [x], "missing")
+        return graph.node(
+            "Where", [missing, graph.constant(np.array([[0]])), codes], "codes"
+        )
     if isinstance(encoder, Buckets):
         # code = 1 + number of edges <= x; NaN: 0
-        x = graph.node("Cast", [column], "x", to=1)  # float32
-        edges = graph.constant(encoder.edges.astype(np.float32).reshape(1, -1))
+        x = _double(graph, column)
+        edges = graph.constant(encoder.edges.astype(np.float64).reshape(1, -1))
         above = graph.node("GreaterOrEqual", [x, edges], "above")
         count = graph.node("Cast", [above], "count", to=7)
         total = graph.node(
@@ -112,11 +331,9 @@ def _codes(graph, encoder, column, input_type):
     if not isinstance(encoder, Vocabulary):
         raise NotImplementedError(f"ONNX export of {type(encoder).__name__} codes.")
     values = list(range(1, len(encoder.categories) + 1))
-    if isinstance(input_type, StringTensorType):
-        keys = {"keys_strings": [str(v) for v in encoder.categories]}
-    else:
-        column = graph.node("Cast", [column], "x", to=1)
-        keys = {"keys_floats": [float(v) for v in encoder.categories]}
+    if not isinstance(input_type, StringTensorType):  # numbers, exactly
+        return _exact_codes(graph, _double(graph, column), encoder.categories)
+    keys = {"keys_strings": [str(v) for v in encoder.categories]}
     return graph.node(
         "LabelEncoder",
         [column],
@@ -192,3 +409,330 @@ def _convert_wide(scope, operator, container):
         name=graph.name("ReduceSum"),
         keepdims=0,
     )
+
+
+def deep_arrays(graph, deep, inputs):
+    """Build the deep part's codes (one (N, 1) int64 per embedded input) and numbers.
+
+    The numbers are doubles, (N, n_continuous), or None when there are none;
+    the network takes them as float32.
+    """
+    if deep.multi_valued_columns_ or deep.hash_buckets is not None:
+        what = (
+            "hash_buckets" if deep.hash_buckets is not None else "multi-valued columns"
+        )
+        raise NotImplementedError(f"ONNX export of {what} is not supported yet.")
+    positions = deep._categorical + deep._continuous[: len(deep._number_codes)]
+    codes = [
+        _codes(graph, coder, inputs[p].onnx_name, inputs[p].type)
+        for p, coder in zip(positions, deep._coders, strict=True)
+    ]
+    parts = []
+    for p, scaler in zip(deep._continuous, deep._scalers, strict=True):
+        x = _double(graph, inputs[p].onnx_name)
+        missing = graph.node("IsNaN", [x], "missing")
+        x = graph.node(
+            "Where", [missing, graph.constant(np.array([[scaler.fill_value]])), x], "x"
+        )
+        parts.append(_scaled(graph, scaler, x))
+    for p in deep._indicators:
+        missing = graph.node("IsNaN", [_double(graph, inputs[p].onnx_name)], "missing")
+        parts.append(graph.node("Cast", [missing], "indicator", to=11))
+    if not parts:
+        return codes, None
+    if len(parts) == 1:
+        return codes, parts[0]
+    return codes, graph.node("Concat", parts, "numbers", axis=1)
+
+
+def _scaled(graph, scaler, x):
+    """One continuous column's inputs, double (N, width)."""
+    if scaler.edges is not None:  # piecewise linear, in units of the largest edge
+        unit = float(np.abs(scaler.edges).max()) or 1.0
+        edges = scaler.edges / unit
+        shifted = graph.node(
+            "Sub",
+            [
+                graph.node("Div", [x, graph.constant(np.array([[unit]]))], "u"),
+                graph.constant(edges[:-1].reshape(1, -1)),
+            ],
+            "shift",
+        )
+        pieces = graph.node(
+            "Div", [shifted, graph.constant(np.diff(edges).reshape(1, -1))], "p"
+        )
+        return graph.node(
+            "Clip",
+            [pieces, graph.constant(np.array(0.0)), graph.constant(np.array(1.0))],
+            "ple",
+        )
+    if scaler.scaling == "quantile":
+        return _interpolate(graph, x, scaler.reference, scaler.levels)
+    scaled = graph.node(
+        "Div",
+        [
+            graph.node("Sub", [x, graph.constant(np.array([[scaler.mean]]))], "c"),
+            graph.constant(np.array([[scaler.scale]])),
+        ],
+        "z",
+    )
+    bound = 1e15
+    return graph.node(
+        "Clip",
+        [scaled, graph.constant(np.array(-bound)), graph.constant(np.array(bound))],
+        "z",
+    )
+
+
+def _interpolate(graph, x, reference, levels):
+    """``np.interp`` of x over (reference, levels), 0 below and 1 above the range."""
+    if len(reference) == 1:
+        below = graph.node(
+            "Less", [x, graph.constant(np.array([[reference[0]]]))], "lo"
+        )
+        above = graph.node(
+            "Greater", [x, graph.constant(np.array([[reference[0]]]))], "hi"
+        )
+        level = graph.node(
+            "Where",
+            [
+                below,
+                graph.constant(np.array([[0.0]])),
+                graph.constant(np.array([[levels[0]]])),
+            ],
+            "l",
+        )
+        return graph.node(
+            "Where", [above, graph.constant(np.array([[1.0]])), level], "q"
+        )
+    ref = graph.constant(reference.reshape(1, -1))
+    count = graph.node(
+        "ReduceSum",
+        [
+            graph.node(
+                "Cast", [graph.node("GreaterOrEqual", [x, ref], "ge")], "n", to=7
+            ),
+            graph.constant(np.array([1])),
+        ],
+        "count",
+        keepdims=1,
+    )
+    k = graph.node(
+        "Clip",
+        [
+            graph.node("Sub", [count, graph.constant(np.array([[1]]))], "k"),
+            graph.constant(np.array(0)),
+            graph.constant(np.array(len(reference) - 2)),
+        ],
+        "k",
+    )
+    k1 = graph.node("Add", [k, graph.constant(np.array([[1]]))], "k1")
+    r = graph.constant(reference.astype(np.float64))
+    l = graph.constant(levels.astype(np.float64))
+    r0, r1 = graph.node("Gather", [r, k], "r0"), graph.node("Gather", [r, k1], "r1")
+    l0, l1 = graph.node("Gather", [l, k], "l0"), graph.node("Gather", [l, k1], "l1")
+    t = graph.node(
+        "Div", [graph.node("Sub", [x, r0], "dx"), graph.node("Sub", [r1, r0], "w")], "t"
+    )
+    t = graph.node(
+        "Clip", [t, graph.constant(np.array(0.0)), graph.constant(np.array(1.0))], "t"
+    )
+    y = graph.node(
+        "Add", [l0, graph.node("Mul", [t, graph.node("Sub", [l1, l0], "dl")], "m")], "y"
+    )
+    below = graph.node("Less", [x, graph.constant(np.array([[reference[0]]]))], "lo")
+    above = graph.node(
+        "Greater", [x, graph.constant(np.array([[reference[-1]]]))], "hi"
+    )
+    y = graph.node("Where", [below, graph.constant(np.array([[0.0]])), y], "y")
+    return graph.node("Where", [above, graph.constant(np.array([[1.0]])), y], "q")
+
+
+def _weights(tensor):
+    return tensor.detach().cpu().numpy()
+
+
+def _logits(graph, model, inputs):
+    """Build the network's logits, float32 (N, n_outputs), from the raw columns."""
+    module = model.net_.module_
+    for part in ("wide_", "deep_"):
+        transformer = getattr(model, part)
+        kind = part[:-1]
+        if transformer is not None and not speaks_protocol(transformer, kind):
+            raise NotImplementedError(
+                f"ONNX export needs sk_widedeep's own transformers; {part} is a "
+                f"{type(transformer).__name__}."
+            )
+    if module.bags or getattr(model.wide_, "multi_valued_columns_", None):
+        raise NotImplementedError(
+            "ONNX export of multi-valued columns is not supported yet."
+        )
+    terms = [graph.constant(_weights(module.bias).reshape(1, -1))]
+    if module.wide is not None:
+        indices = wide_indices(graph, model.wide_, inputs)
+        rows = graph.node(
+            "Gather", [graph.constant(_weights(module.wide.weight)), indices], "rows"
+        )
+        terms.append(
+            graph.node(
+                "ReduceSum", [rows, graph.constant(np.array([1]))], "wide", keepdims=0
+            )
+        )
+    if module.deep is not None:
+        codes, continuous = deep_arrays(graph, model.deep_, inputs)
+        if continuous is not None:
+            continuous = graph.node("Cast", [continuous], "continuous", to=1)
+        parts = []
+        for j in module.embedding_order:
+            table = graph.constant(_weights(module.embedding_rows(j)))
+            gathered = graph.node("Gather", [table, codes[j]], "e")  # (N, 1, dim)
+            parts.append(graph.node("Flatten", [gathered], "e", axis=1))
+        if module.periodic is not None:
+            n = module.n_periodic
+            numbers = graph.node(
+                "Slice",
+                [
+                    continuous,
+                    graph.constant(np.array([0])),
+                    graph.constant(np.array([n])),
+                    graph.constant(np.array([1])),
+                ],
+                "per",
+            )
+            continuous = graph.node(
+                "Slice",
+                [
+                    continuous,
+                    graph.constant(np.array([n])),
+                    graph.constant(np.array([2**62])),
+                    graph.constant(np.array([1])),
+                ],
+                "rest",
+            )
+            freq = graph.constant(
+                _weights(module.periodic.frequencies)[None] * 2 * np.pi
+            )
+            angles = graph.node(
+                "Mul",
+                [
+                    graph.node(
+                        "Unsqueeze", [numbers, graph.constant(np.array([2]))], "x3"
+                    ),
+                    freq,
+                ],
+                "angles",
+            )
+            features = graph.node(
+                "Concat",
+                [
+                    graph.node("Cos", [angles], "cos"),
+                    graph.node("Sin", [angles], "sin"),
+                ],
+                "f",
+                axis=2,
+            )
+            out = graph.node(
+                "Einsum",
+                [features, graph.constant(_weights(module.periodic.weight))],
+                "pe",
+                equation="bnk,nkd->bnd",
+            )
+            out = graph.node(
+                "Relu",
+                [
+                    graph.node(
+                        "Add",
+                        [out, graph.constant(_weights(module.periodic.bias)[None])],
+                        "pb",
+                    )
+                ],
+                "pr",
+            )
+            parts.append(graph.node("Flatten", [out], "pf", axis=1))
+        if model._module_kwargs["n_continuous"] > module.n_periodic:
+            parts.append(continuous)
+        h = (
+            parts[0]
+            if len(parts) == 1
+            else graph.node("Concat", parts, "deep_input", axis=1)
+        )
+        for layer in module.deep:
+            if isinstance(layer, torch_nn().Linear):
+                h = graph.node(
+                    "Gemm",
+                    [
+                        h,
+                        graph.constant(_weights(layer.weight)),
+                        graph.constant(_weights(layer.bias)),
+                    ],
+                    "h",
+                    transB=1,
+                )
+            elif isinstance(layer, torch_nn().ReLU):
+                h = graph.node("Relu", [h], "h")
+        terms.append(
+            graph.node(
+                "MatMul",
+                [h, graph.constant(_weights(module.deep_output.weight).T.copy())],
+                "deep",
+            )
+        )
+    logits = terms[0]
+    for term in terms[1:]:
+        logits = graph.node("Add", [logits, term], "logits")
+    return logits
+
+
+def torch_nn():
+    """Return :mod:`torch.nn` (imported when a model is converted)."""
+    import torch
+
+    return torch.nn
+
+
+def _convert_estimator(scope, operator, container):
+    model = operator.raw_operator
+    graph = _Graph(scope, container)
+    logits = _logits(graph, model, operator.inputs)
+    outputs = [o.full_name for o in operator.outputs]
+    if not hasattr(model, "classes_"):  # the regressor, in the target's units
+        scaled = graph.node("Cast", [logits], "f", to=11)
+        if model.loss == "poisson":
+            rate = graph.node(
+                "Exp",
+                [graph.node("Min", [scaled, graph.constant(np.array([[700.0]]))], "m")],
+                "rate",
+            )
+            container.add_node(
+                "Mul",
+                [rate, graph.constant(np.array([[model.target_scale_]]))],
+                outputs,
+                name=graph.name("Mul"),
+            )
+        else:
+            scaled = graph.node(
+                "Mul", [scaled, graph.constant(np.array([[model.target_scale_]]))], "s"
+            )
+            container.add_node(
+                "Add",
+                [scaled, graph.constant(np.array([[model.target_offset_]]))],
+                outputs,
+                name=graph.name("Add"),
+            )
+        return
+    if len(model.classes_) == 2:
+        positive = graph.node("Sigmoid", [logits], "p")
+        negative = graph.node(
+            "Sub", [graph.constant(np.array([[1.0]], dtype=np.float32)), positive], "n"
+        )
+        proba = graph.node("Concat", [negative, positive], "proba", axis=1)
+    else:
+        proba = graph.node("Softmax", [logits], "proba", axis=1)
+    container.add_node("Identity", [proba], [outputs[1]], name=graph.name("Identity"))
+    best = graph.node("ArgMax", [proba], "best", axis=1, keepdims=0)
+    classes = model.classes_
+    if classes.dtype.kind in "OUS":
+        label = graph.constant(np.array([str(c) for c in classes], dtype=object))
+    else:
+        label = graph.constant(classes.astype(np.int64))
+    container.add_node("Gather", [label, best], [outputs[0]], name=graph.name("Gather"))

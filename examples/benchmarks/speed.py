@@ -192,6 +192,7 @@ def predict_latency(model, X_train, y_train, X_test, repeats):
         return X
 
     categories = {c: sorted(X_train[c].unique()) for c in CATEGORICAL}
+    session = onnx_session(model, X_train)
     booster = lightgbm.LGBMClassifier(n_estimators=200, verbose=-1, random_state=0)
     booster.fit(as_categories(X_train), y_train)
     X_test_lgbm = as_categories(X_test)
@@ -210,15 +211,106 @@ def predict_latency(model, X_train, y_train, X_test, repeats):
         lgbm = statistics.median(
             timings(lambda r=lgbm_rows: booster.predict_proba(r), n_repeats)
         )
-        rows.append(
-            {
-                "rows": n_rows,
-                "WideDeepClassifier ms": 1e3 * ours,
-                "LightGBM ms": 1e3 * lgbm,
-                "ratio": ours / lgbm,
-            }
-        )
+        row = {
+            "rows": n_rows,
+            "WideDeepClassifier ms": 1e3 * ours,
+            "LightGBM ms": 1e3 * lgbm,
+            "ratio": ours / lgbm,
+        }
+        if session is not None:  # raw rows in: the feeds are built each call
+            score = lambda r=ours_rows: session.run(None, onnx_feeds(r))  # noqa: E731
+            score()
+            row["onnxruntime ms"] = 1e3 * statistics.median(timings(score, n_repeats))
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def onnx_session(model, X_train):
+    """An onnxruntime session of the model, or None without the onnx extra."""
+    try:
+        import onnxruntime
+
+        from sk_widedeep.onnx import to_onnx
+    except ImportError:
+        return None
+    graph = to_onnx(model, X_train.iloc[:5])
+    return onnxruntime.InferenceSession(graph.SerializeToString())
+
+
+def onnx_feeds(X):
+    from sk_widedeep.onnx import feeds
+
+    return feeds(X)
+
+
+SERVING_CHILD = {
+    "onnxruntime": (
+        "import time, sys; start = time.perf_counter()\n"
+        "import numpy as np, onnxruntime\n"
+        "batch = dict(np.load(sys.argv[2], allow_pickle=False))\n"
+        "session = onnxruntime.InferenceSession(sys.argv[1])\n"
+        "session.run(None, batch)\n"
+    ),
+    "sk_widedeep": (
+        "import time, sys; start = time.perf_counter()\n"
+        "import pandas as pd, sk_widedeep\n"
+        "batch = pd.read_pickle(sys.argv[3])\n"
+        "model = sk_widedeep.load(sys.argv[4])\n"
+        "model.predict_proba(batch)\n"
+    ),
+}
+SERVING_TAIL = (
+    "seconds = time.perf_counter() - start\n"
+    "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+    "print(seconds, int(peak.split()[1]) / 1024)\n"
+)
+
+
+def serving(model, X_train, X_test, repeats):
+    """File sizes, and a fresh process's start-up and peak memory to score 200 rows."""
+    import tempfile
+
+    from sk_widedeep.onnx import feeds, to_onnx
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        (folder / "model.onnx").write_bytes(
+            to_onnx(model, X_train.iloc[:5]).SerializeToString()
+        )
+        model.save(folder / "model.skwd")
+        batch = X_test.iloc[:200]
+        np.savez(folder / "batch.npz", **feeds(batch))
+        batch.to_pickle(folder / "batch.pkl")
+        files = [
+            str(folder / n)
+            for n in ("model.onnx", "batch.npz", "batch.pkl", "model.skwd")
+        ]
+        rows = {}
+        for _ in range(repeats):  # alternated
+            for name, code in SERVING_CHILD.items():
+                out = subprocess.run(
+                    [sys.executable, "-c", code + SERVING_TAIL, *files],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout.split()
+                rows.setdefault(name, []).append((float(out[0]), float(out[1])))
+        sizes = {
+            "onnxruntime": (folder / "model.onnx").stat().st_size,
+            "sk_widedeep": (folder / "model.skwd").stat().st_size,
+        }
+    return pd.DataFrame(
+        {
+            name: {
+                "model file (MB)": sizes[name] / 2**20,
+                "start, load and score 200 rows (s)": statistics.median(
+                    r[0] for r in runs
+                ),
+                "peak RSS (MB)": statistics.median(r[1] for r in runs),
+            }
+            for name, runs in rows.items()
+        }
+    ).T
 
 
 def peak_memory(args, which):
@@ -305,6 +397,12 @@ def main():
     memory = pd.DataFrame({w: peak_memory(args, w) for w in ("plain", "ours")}).T
     memory["peak ratio to plain"] = memory["peak RSS"] / memory.loc["plain", "peak RSS"]
     print(memory.to_markdown(floatfmt=".3g"))
+
+    print("\n(d) serving: a fresh process that loads the model and scores 200 rows\n")
+    try:
+        print(serving(model, X_train, X_test, args.repeats).to_markdown(floatfmt=".3g"))
+    except ImportError:
+        print("onnxruntime and skl2onnx are not installed: pip install '.[onnx]'")
 
 
 if __name__ == "__main__":
