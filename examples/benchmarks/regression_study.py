@@ -37,12 +37,12 @@ squared-error fit: it is reported for its MAE, not ranked fairly on RMSE.
 
 import argparse
 import csv
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from defaults_study import timed_fit
 from regression_corpus import COUNTS, SETS, available, load, split, validation_split
 from sklearn.ensemble import HistGradientBoostingRegressor
 
@@ -109,35 +109,6 @@ def scores(y, prediction):
     mae = float(np.mean(np.abs(error)))
     r2 = float(1.0 - np.sum(error**2) / np.sum((y - np.mean(y)) ** 2))
     return rmse, mae, r2
-
-
-def gradient_boosting_columns(*frames):
-    """HistGradientBoosting takes categories of at most 255 values: larger
-    categorical columns (ids) become their integer codes, as numbers.
-
-    The same as ``defaults_study.gradient_boosting_columns`` and ``timed_fit``
-    below, kept here so that the references run without importing the
-    classifier.
-    """
-    first = frames[0]
-    wide = [
-        c
-        for c in first.columns
-        if isinstance(first[c].dtype, pd.CategoricalDtype)
-        and len(first[c].cat.categories) > 255
-    ]
-    return [f.assign(**{c: f[c].cat.codes.astype(float) for c in wide}) for f in frames]
-
-
-def timed_fit(estimator, model, X_fit, X_score, y_fit):
-    """Fit ``estimator`` (a ``model``); return the seconds and X_score as it takes."""
-    if model == "HistGradientBoosting":
-        X_fit, X_score = gradient_boosting_columns(X_fit, X_score)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # e.g. the id-column warning
-        estimator.fit(X_fit, y_fit)
-    return time.perf_counter() - start, X_score
 
 
 def fit_and_score(model, seed, data):
