@@ -99,7 +99,7 @@ PIP = {
     "statsmodels": "pip install statsmodels",
     "river": "pip install river",
     "causaldata": "pip install causaldata",
-    "movielens": "a local copy of MovieLens 100K: see /work/shared/data/README.md "
+    "movielens": "a local copy of MovieLens 100K: see the shared data folder's README "
     "or sk_widedeep.datasets.fetch_movielens_100k",
 }
 
