@@ -57,8 +57,8 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
         training; 0 for ``"poisson"``.
     target_scale_ : float
         The unit of the network's target: the (weighted) standard deviation
-        of the training target (1 when it is constant), or its mean for
-        ``"poisson"``.
+        of the training target (when it is constant, its absolute value, or
+        1 for a target of zeros), or its mean for ``"poisson"``.
     %(fitted_attributes)s
 
     See Also
@@ -222,7 +222,9 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
                 )
             offset, scale = 0.0, total.mean
         else:
-            offset, scale = total.mean, total.std or 1.0
+            # a constant target has no spread: its own size is the unit, so
+            # that 1e-6 is learned as well as 1e6 (1 for a target of zeros)
+            offset, scale = total.mean, total.std or abs(total.mean) or 1.0
         if not np.isfinite(scale) or not np.isfinite(offset):
             raise ValueError(
                 "y is too large to standardize in float64 (its standard deviation "

@@ -199,13 +199,18 @@ class Moments:
     """Weighted count, mean and sum of squared deviations of a shard's targets.
 
     The weights are in units of the shard's largest, ``peak`` (1 and 0 when
-    unweighted): :meth:`combine` brings every shard's to common units.
+    unweighted): :meth:`combine` brings every shard's to common units. The
+    sum of squared deviations ``m2`` is in units of ``unit**2``, ``unit``
+    being the largest magnitude of the targets: the squares of targets up
+    to the float64 maximum then never overflow, though their sum in the
+    targets' own units would from about 1e154.
     """
 
     count: float
     mean: float
     m2: float
     peak: float = 0.0
+    unit: float = 1.0
 
     @classmethod
     def of(cls, y: np.ndarray, raw=None, peak: float = 0.0) -> Moments:
@@ -214,31 +219,35 @@ class Moments:
         count = float(weight.sum())
         if not count:
             return cls(0.0, 0.0, 0.0, peak)
-        # in units of the largest magnitude: the squares cannot overflow
         unit = float(np.abs(y).max()) or 1.0
         scaled = y / unit
         mean = float(np.dot(weight, scaled) / count)
         m2 = float(np.dot(weight, (scaled - mean) ** 2))
-        return cls(count, mean * unit, m2 * unit * unit, peak)
+        return cls(count, mean * unit, m2, peak, unit)
 
     @classmethod
     def combine(cls, parts) -> Moments:
         """Moments of the union of the parts (Chan et al.'s pairwise update)."""
         largest = max(part.peak for part in parts)
-        total = cls(0.0, 0.0, 0.0, largest)
+        unit = max(part.unit for part in parts)
+        total = cls(0.0, 0.0, 0.0, largest, unit)
         for part in parts:
             ratio = part.peak / largest if part.peak < largest else 1.0
-            n, m2 = part.count * ratio, part.m2 * ratio
+            n = part.count * ratio
             if not n:
                 continue
+            m2 = part.m2 * ratio * (part.unit / unit) ** 2
             count = total.count + n
-            delta = part.mean - total.mean
-            mean = total.mean + delta * (n / count)
-            m2 = total.m2 + m2 + delta**2 * (total.count * n / count)
-            total = cls(count, mean, m2, largest)
+            # in units of `unit` the means are in [-1, 1]: nothing overflows
+            delta = part.mean / unit - total.mean / unit
+            mean = (total.mean / unit + delta * (n / count)) * unit
+            m2 = total.m2 + m2 + delta * delta * (total.count * n / count)
+            total = cls(count, mean, m2, largest, unit)
         return total
 
     @property
     def std(self) -> float:
-        """Weighted (population) standard deviation."""
-        return float(np.sqrt(self.m2 / self.count)) if self.count else 0.0
+        """Weighted (population) standard deviation, in the targets' units."""
+        if not self.count:
+            return 0.0
+        return float(self.unit * np.sqrt(self.m2 / self.count))

@@ -15,6 +15,7 @@ from sklearn.preprocessing import FunctionTransformer
 import sk_widedeep
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepRegressor
 from sk_widedeep._cli import main
+from sk_widedeep._targets import Moments
 
 from .conftest import FAST
 
@@ -142,11 +143,51 @@ def test_bad_targets_are_refused_by_name(y, match):
         WideDeepRegressor(**FAST).fit(X, y)
 
 
-def test_a_constant_target_is_learned():
+@pytest.mark.parametrize("value", [7.5, 1e-6, -3e-9, 1e6])
+def test_a_constant_target_is_predicted_as_itself_in_any_unit(value):
+    # no spread: the target's own size is its unit (it was 1, in the target's
+    # units, so 1e-6 was predicted between -0.004 and 0.007)
     X, _ = make_counts(100)
-    reg = WideDeepRegressor(**REGRESSION_FAST).fit(X, np.full(100, 7.5))
-    assert (reg.target_offset_, reg.target_scale_) == (7.5, 1.0)
-    np.testing.assert_allclose(reg.predict(X), 7.5, atol=0.1)
+    reg = WideDeepRegressor(**REGRESSION_FAST).fit(X, np.full(100, value))
+    assert (reg.target_offset_, reg.target_scale_) == (value, abs(value))
+    predicted = reg.predict(X)
+    np.testing.assert_allclose(predicted, value, rtol=0.02)
+    assert (np.sign(predicted) == np.sign(value)).all()
+
+
+def test_a_target_of_zeros_has_unit_scale():
+    X, _ = make_counts(100)
+    reg = WideDeepRegressor(**REGRESSION_FAST).fit(X, np.zeros(100))
+    assert (reg.target_offset_, reg.target_scale_) == (0.0, 1.0)
+    np.testing.assert_allclose(reg.predict(X), 0.0, atol=0.02)
+
+
+def test_targets_beyond_1e154_fit_in_their_units():
+    # their squared deviations overflow float64 (an OverflowError in the
+    # moments' pairwise update): the moments are kept in units of max |y|
+    X = pd.DataFrame({"x": np.arange(100.0)})
+    y = np.arange(100) * 1e155
+    reg = WideDeepRegressor(**REGRESSION_FAST).fit(X, y)
+    assert reg.target_offset_ == pytest.approx(49.5e155)
+    assert reg.target_scale_ == pytest.approx(np.std(np.arange(100.0)) * 1e155)
+    predicted = reg.predict(X)
+    assert np.isfinite(predicted).all()
+    assert r2_score(np.arange(100.0), predicted / 1e155) > 0.9
+
+
+@pytest.mark.parametrize("unit", [1.0, 1e155, 1e300])
+def test_combined_moments_of_shards_are_the_moments_of_their_union(unit):
+    rng = np.random.default_rng(0)
+    parts = [rng.normal(3.0, 2.0, 50) * unit, rng.normal(-1.0, 0.5, 30) * unit / 10]
+    weights = [rng.uniform(0.5, 1.0, 50), None]
+    union = np.concatenate(parts) / unit
+    shards = [Moments.of(y, w) for y, w in zip(parts, weights, strict=True)]
+    total = Moments.combine(shards)
+    each = np.concatenate([weights[0], np.ones(30)])
+    mean = np.average(union, weights=each)
+    assert total.mean == pytest.approx(mean * unit, rel=1e-12)
+    std = np.sqrt(np.average((union - mean) ** 2, weights=each))
+    assert total.std == pytest.approx(std * unit, rel=1e-12)
 
 
 def test_score_is_r2_and_the_wide_weights_have_one_column():
