@@ -196,6 +196,24 @@ def sorted_positions(bags: Ragged, codes: np.ndarray, keep_other: bool) -> Ragge
     return Ragged.from_lengths(order[keep], lengths)
 
 
+def distinct_positions(bags: Ragged, codes: np.ndarray, hashes: np.ndarray) -> Ragged:
+    """Per row, the positions of ``bags``' values, one per distinct value.
+
+    For a hashed column, whose distinct values may share a code: the values
+    are told apart by their 64-bit ``hashes`` and ordered by (code, hash),
+    so that a row gives a cross one combination per value it holds, the
+    same whatever the order of its values. Index arrays aligned with the
+    values by the result's ``values``, as with :func:`sorted_positions`.
+    """
+    rows = bags.rows
+    order = np.lexsort((hashes, codes, rows))
+    rows, sorted_hashes = rows[order], hashes[order]
+    keep = np.ones(len(order), dtype=bool)
+    keep[1:] = (rows[1:] != rows[:-1]) | (sorted_hashes[1:] != sorted_hashes[:-1])
+    lengths = np.bincount(rows[keep], minlength=len(bags)).astype(np.int64)
+    return Ragged.from_lengths(order[keep], lengths)
+
+
 def value_counts(bags: Ragged, label: str):
     """Each distinct value, and the number of rows that hold it.
 

@@ -6,7 +6,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
-from ._bags import combinations, sorted_positions, value_counts
+from ._bags import (
+    combinations,
+    distinct_positions,
+    sorted_positions,
+    value_counts,
+)
 from ._columns import (
     column_labels,
     is_numeric,
@@ -310,8 +315,10 @@ class CrossProductTransformer(ColumnEncoder):
         """Code of every used column, and 64-bit hash of every hashed one.
 
         Both are dicts keyed by position; the hashes feed hashed crosses. A
-        multi-valued column's are a pair: its values' codes (or hashes) and
-        a Ragged of their positions per row, sorted by code, each code once.
+        multi-valued column's codes are a triple: its values' codes, a
+        Ragged of their positions per row for its block (sorted by code,
+        each code once) and one for its crosses (each value once: hashed
+        values that share a code are distinct values).
         """
         codes, hashes = {}, {}
         for p, encoder in self._encoders.items():
@@ -321,10 +328,13 @@ class CrossProductTransformer(ColumnEncoder):
                     value_hashes, present = encoder.hash(bags.values)
                     value_codes = encoder.codes(value_hashes, present)
                     hashes[p] = value_hashes
+                    order = sorted_positions(bags, value_codes, keep_other=True)
+                    crossed = distinct_positions(bags, value_codes, value_hashes)
                 else:
                     value_codes = encoder.encode(bags.values)
-                order = sorted_positions(bags, value_codes, keep_other=True)
-                codes[p] = (value_codes, order)
+                    order = sorted_positions(bags, value_codes, keep_other=True)
+                    crossed = order
+                codes[p] = (value_codes, order, crossed)
             elif isinstance(encoder, HashedColumn):
                 hashes[p], present = encoder.hash(columns[p])
                 codes[p] = encoder.codes(hashes[p], present)
@@ -372,7 +382,7 @@ class CrossProductTransformer(ColumnEncoder):
 
         for block, p in enumerate(self._positions):
             if p in self._multi:
-                value_codes, order = codes[p]
+                value_codes, order, _ = codes[p]
                 add(order.rows, value_codes[order.values], self._offsets[block])
             else:
                 add(np.arange(n_rows), codes[p], self._offsets[block])
@@ -403,7 +413,7 @@ class CrossProductTransformer(ColumnEncoder):
         A multi-valued component gives a row one combination per value; a
         bucketized numeric one takes part in a hashed cross by its code.
         """
-        parts = [codes[p][1] if p in self._multi else None for p in positions]
+        parts = [codes[p][2] if p in self._multi else None for p in positions]
         rows, picks = combinations(parts, n_rows)
         component_codes, component_hashes = [], []
         for p, pick in zip(positions, picks, strict=True):

@@ -138,6 +138,26 @@ def test_hashed_multi_valued_columns_and_crosses():
     assert Xt.sum(axis=1).tolist() == [5, 1, 1, 3, 5, 3, 5]
 
 
+def test_a_hashed_cross_does_not_depend_on_the_order_of_a_rows_values():
+    # Comedy and Horror share a slot of g's block (hash_buckets=64): the cross
+    # kept the first of them and crossed its value, so reversing the row
+    # changed its features; each value is now crossed, in either order
+    X = pd.DataFrame({"g": as_lists([["Comedy", "Horror"]]), "c": ["a"]})
+    wide = CrossProductTransformer(hash_buckets=64, crosses=[("g", "c")]).fit(X)
+    forward = wide.transform(X)
+    backward = wide.transform(X.assign(g=as_lists([["Horror", "Comedy"]])))
+    np.testing.assert_array_equal(backward.indices, forward.indices)
+    assert forward.nnz == 4  # one g slot (shared), c, and two crosses
+    names = wide.get_feature_names_out()[forward.indices]
+    assert sum(name.startswith("g&c=") for name in names) == 2
+    # each value alone gives one of the two
+    alone = [
+        wide.transform(X.assign(g=as_lists([[value]]))).indices[-1]
+        for value in ["Comedy", "Horror"]
+    ]
+    assert sorted(alone) == sorted(forward.indices[-2:])
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
