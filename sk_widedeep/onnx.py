@@ -6,7 +6,7 @@ onnxruntime, skl2onnx). :func:`to_onnx` writes a
 :class:`~sk_widedeep.WideDeepRegressor`, a
 :class:`~sk_widedeep.CrossProductTransformer` or an
 :class:`~sk_widedeep.EmbeddingEncoder` as one graph that takes one
-input per raw column (strings as string tensors, numbers as double or int64,
+input per raw column (strings as string tensors, numbers as doubles,
 :func:`initial_types`) and that onnxruntime scores without Python's
 libraries; :func:`feeds` builds those inputs from a DataFrame. The
 converters are registered with skl2onnx (:func:`register_converters`), so
@@ -29,15 +29,18 @@ hash of :mod:`._hashing` is SipHash of the UTF-8 bytes, which ONNX has no
 operator for), multi-valued columns, and wide or deep transformers other
 than sk_widedeep's own.
 
-Missing values: a missing number is NaN, as in pandas; a string input
-cannot hold None, so a missing string is passed as the empty string, which
-goes to the other slot unless ``""`` was a value in fit.
+Missing values: every number, integers included, is a double input, and a
+missing number is NaN, as in pandas; a string input cannot hold None, so a
+missing string is passed as the empty string, which goes to the other slot
+unless ``""`` was a value in fit. Dates and durations are strings too, in
+one fixed form (:func:`feeds`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.utils.validation import check_is_fitted
 
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
@@ -85,12 +88,28 @@ def to_onnx(model, X):
         :class:`~sk_widedeep.CrossProductTransformer`.
     X : DataFrame
         A few rows of the training data: their dtypes give the graph's
-        inputs, one per column.
+        inputs, one per column, named as the column. Its columns must be
+        those the model was fitted on (``feature_names_in_``), in any order:
+        the graph's inputs are in the order of the fit.
 
     Returns
     -------
     onnx.ModelProto
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        When the model is not fitted.
+    ValueError
+        When X is not a DataFrame, or lacks columns of the fit, or has
+        others; the message names them.
+    NotImplementedError
+        When the model holds what is not converted (``hash_buckets``,
+        multi-valued columns, other transformers); the message names it.
     """
+    check_is_fitted(model)
+    X = _sample_columns(model, X)
+    _refuse_multi_valued(model, *(getattr(model, p, None) for p in ("wide_", "deep_")))
     import skl2onnx
 
     register_converters()
@@ -105,6 +124,60 @@ def to_onnx(model, X):
     )
     _name_inputs_as_columns(graph, [str(c) for c in X.columns])
     return graph
+
+
+def _sample_columns(model, X):
+    """Return the sample rows with the fit's columns, in the fit's order.
+
+    The graph's inputs are named by column and wired by position, so the
+    sample's columns are matched to ``feature_names_in_`` by name: a sample
+    with a column missing or one more is refused, naming them.
+    """
+    if not hasattr(X, "columns"):
+        raise ValueError(
+            f"to_onnx takes a few rows of the training data as a DataFrame (their "
+            f"columns name the graph's inputs); got {type(X).__name__}. Pass e.g. "
+            "X_train.head()."
+        )
+    fitted = getattr(model, "feature_names_in_", None)
+    if fitted is None:
+        expected = getattr(model, "n_features_in_", X.shape[1])
+        if X.shape[1] != expected:
+            raise ValueError(
+                f"The model was fitted on {expected} columns, but the sample rows "
+                f"have {X.shape[1]}: pass rows of the training data."
+            )
+        return X
+    fitted = [str(c) for c in fitted]
+    columns = [str(c) for c in X.columns]
+    missing = [c for c in fitted if c not in columns]
+    extra = [c for c in columns if c not in fitted]
+    if missing or extra:
+        told = [f"lack the fitted column(s) {missing}"] if missing else []
+        told += [f"have column(s) {extra} that the fit did not see"] if extra else []
+        raise ValueError(
+            f"The sample rows give the graph one input per column, so they must "
+            f"have the columns the model was fitted on; they {' and '.join(told)}. "
+            "Pass X[model.feature_names_in_] (rows of the training data)."
+        )
+    if columns == fitted:
+        return X
+    return X.iloc[:, [columns.index(c) for c in fitted]]
+
+
+def _refuse_multi_valued(*transformers):
+    """Refuse, by name, the multi-valued columns of the given transformers."""
+    columns = []
+    for transformer in transformers:
+        columns += getattr(transformer, "multi_valued_columns_", None) or []
+    columns = list(dict.fromkeys(columns))
+    if columns:
+        raise NotImplementedError(
+            f"ONNX export of multi-valued columns is not supported yet, and "
+            f"column(s) {columns} hold several values per cell (ragged "
+            "inputs). Score this model with predict_proba or predict, or fit "
+            "it without these columns to export it."
+        )
 
 
 def _name_inputs_as_columns(graph, columns):
@@ -128,48 +201,101 @@ def feeds(X) -> dict:
     """Build the inputs of an exported graph from the rows of a DataFrame.
 
     One (n_rows, 1) array per column, typed as :func:`initial_types` types
-    it: doubles, int64, or strings (``""`` for a missing value).
+    it: doubles for numbers (integers and nullable integers included, NaN
+    for a missing value), strings for the rest (``""`` for a missing
+    value). A date or time is written in ISO 8601 as
+    :func:`numpy.datetime_as_string` writes it with ``unit="auto"``
+    (``"2020-01-25"``, ``"2020-01-25T13:45"``; a time-zone-aware one in UTC,
+    ``"2020-01-25T12:45Z"``), a duration as its number of nanoseconds
+    (``"86400000000000"`` for a day), anything else as ``str(value)``: a
+    service feeding the graph itself writes them so.
+
+    Parameters
+    ----------
+    X : DataFrame
+        The rows to score, with the model's columns.
+
+    Returns
+    -------
+    inputs : dict of str to ndarray
+        The graph's inputs, by column name.
     """
     out = {}
     for name in X.columns:
-        values = X[name].to_numpy()
-        dtype = X[name].dtype
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(
-            dtype
-        ):
-            values = np.where(pd.isna(values), "", values.astype(object)).astype(str)
-        elif pd.api.types.is_integer_dtype(dtype):
-            values = values.astype(np.int64)
+        column = X[name]
+        if _is_number(column.dtype):
+            values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
-            values = values.astype(np.float64)
+            values = _strings(column.array)
         out[str(name)] = values.reshape(-1, 1)
     return out
+
+
+def _is_number(dtype) -> bool:
+    """Whether a column is a double input (numbers, not booleans)."""
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(
+        dtype
+    )
+
+
+def _strings(values) -> np.ndarray:
+    """Write values as a graph's string input holds them (``""`` when missing).
+
+    The one form of :func:`feeds` and of the vocabularies inside the graph,
+    so that a value written by one is found by the other.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_values,)
+        Values of one column (or a vocabulary's categories).
+
+    Returns
+    -------
+    text : ndarray of str
+    """
+    series = pd.Series(values, copy=False)
+    if series.dtype == object:
+        series = series.infer_objects()  # Timestamps to datetimes
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        text = np.append(_strings(series.cat.categories), "")
+        return text[series.cat.codes.to_numpy()]
+    missing = series.isna().to_numpy()
+    kind = getattr(series.dtype, "kind", None)
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        utc = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+        text = np.datetime_as_string(utc, unit="auto", timezone="UTC")
+    elif kind == "M":
+        text = np.datetime_as_string(series.to_numpy(), unit="auto")
+    elif kind == "m":
+        nanoseconds = series.to_numpy().astype("timedelta64[ns]").astype(np.int64)
+        text = nanoseconds.astype(str)
+    else:
+        text = series.to_numpy(dtype=object).astype(str)
+    return np.where(missing, "", text).astype(str)
 
 
 def initial_types(X):
     """One graph input per column of X, typed from its dtype.
 
-    Floats are doubles, integers int64, everything else (text, booleans,
-    categoricals) strings: pass ``str(value)``, and ``""`` for a missing
-    value.
+    Numbers (integers included) are doubles, with NaN for a missing value;
+    everything else (text, booleans, categoricals, dates) strings, written
+    as :func:`feeds` writes them, with ``""`` for a missing value.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Rows with the model's columns.
+
+    Returns
+    -------
+    types : list of (str, skl2onnx type)
+        The name and type of each input.
     """
-    from skl2onnx.common.data_types import (
-        DoubleTensorType,
-        Int64TensorType,
-        StringTensorType,
-    )
+    from skl2onnx.common.data_types import DoubleTensorType, StringTensorType
 
     types = []
     for name in X.columns:
-        dtype = X[name].dtype
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(
-            dtype
-        ):
-            kind = StringTensorType
-        elif pd.api.types.is_integer_dtype(dtype):
-            kind = Int64TensorType
-        else:
-            kind = DoubleTensorType
+        kind = DoubleTensorType if _is_number(X[name].dtype) else StringTensorType
         types.append((str(name), kind([None, 1])))
     return types
 
@@ -234,11 +360,7 @@ def _refuse_unsupported(transformer):
             "ONNX export of hash_buckets is not supported yet: fit the "
             "transformer with hash_buckets=None (vocabularies) to export it."
         )
-    if transformer.multi_valued_columns_:
-        raise NotImplementedError(
-            f"ONNX export of multi-valued columns "
-            f"({transformer.multi_valued_columns_}) is not supported yet."
-        )
+    _refuse_multi_valued(transformer)
 
 
 class _Graph:
@@ -333,7 +455,7 @@ def _codes(graph, encoder, column, input_type):
     values = list(range(1, len(encoder.categories) + 1))
     if not isinstance(input_type, StringTensorType):  # numbers, exactly
         return _exact_codes(graph, _double(graph, column), encoder.categories)
-    keys = {"keys_strings": [str(v) for v in encoder.categories]}
+    keys = {"keys_strings": _strings(encoder.categories).tolist()}
     return graph.node(
         "LabelEncoder",
         [column],
@@ -417,11 +539,12 @@ def deep_arrays(graph, deep, inputs):
     The numbers are doubles, (N, n_continuous), or None when there are none;
     the network takes them as float32.
     """
-    if deep.multi_valued_columns_ or deep.hash_buckets is not None:
-        what = (
-            "hash_buckets" if deep.hash_buckets is not None else "multi-valued columns"
+    if deep.hash_buckets is not None:
+        raise NotImplementedError(
+            "ONNX export of hash_buckets is not supported yet: fit the "
+            "transformer with hash_buckets=None (vocabularies) to export it."
         )
-        raise NotImplementedError(f"ONNX export of {what} is not supported yet.")
+    _refuse_multi_valued(deep)
     positions = deep._categorical + deep._continuous[: len(deep._number_codes)]
     codes = [
         _codes(graph, coder, inputs[p].onnx_name, inputs[p].type)
@@ -563,10 +686,7 @@ def _logits(graph, model, inputs):
                 f"ONNX export needs sk_widedeep's own transformers; {part} is a "
                 f"{type(transformer).__name__}."
             )
-    if module.bags or getattr(model.wide_, "multi_valued_columns_", None):
-        raise NotImplementedError(
-            "ONNX export of multi-valued columns is not supported yet."
-        )
+    _refuse_multi_valued(model.wide_, model.deep_)
     terms = [graph.constant(_weights(module.bias).reshape(1, -1))]
     if module.wide is not None:
         indices = wide_indices(graph, model.wide_, inputs)

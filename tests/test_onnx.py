@@ -206,3 +206,112 @@ def test_embedding_encoder_alone_and_the_wide_only_pipeline():
     session = onnxruntime.InferenceSession(graph.SerializeToString())
     _, proba = session.run(None, feeds(session, X[300:]))
     np.testing.assert_allclose(proba, pipe.predict_proba(X[300:]), atol=1e-5, rtol=0)
+
+
+# Issue 22: what the export met from a hostile but realistic user.
+
+
+def session_and_feeds(model, sample):
+    from sk_widedeep.onnx import feeds as feeds_of
+
+    graph = to_onnx(model, sample)
+    return onnxruntime.InferenceSession(graph.SerializeToString()), feeds_of
+
+
+@pytest.mark.parametrize(
+    "model",
+    [WideDeepClassifier(), WideDeepRegressor(), CrossProductTransformer()],
+    ids=["classifier", "regressor", "transformer"],
+)
+def test_to_onnx_before_fit_is_not_fitted_error(model):
+    from sklearn.exceptions import NotFittedError
+
+    X, _ = text_frame(20)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        to_onnx(model, X)
+
+
+def test_multi_valued_refusals_name_the_column():
+    X, y = text_frame(200)
+    X["genres"] = pd.Series([["a", "b"], ["b"], [], ["c"]] * 50, dtype=object)
+    clf = WideDeepClassifier(**FAST).fit(X, y)
+    with pytest.raises(NotImplementedError, match=r"column\(s\) \['genres'\]"):
+        to_onnx(clf, X)
+    register_converters()
+    for transformer in (CrossProductTransformer(), EmbeddingEncoder()):
+        with pytest.raises(NotImplementedError, match=r"\['genres'\]"):
+            skl2onnx_to_onnx(transformer.fit(X), X[:5], target_opset=TARGET_OPSET)
+
+
+def test_a_nullable_integer_column_with_missing_values_scores_as_predict_proba():
+    from sk_widedeep.onnx import feeds as feeds_of
+
+    assert np.isnan(feeds_of(pd.DataFrame({"i": pd.array([1, None], "Int64")}))["i"][1])
+    X, y = text_frame(400)
+    rng = np.random.default_rng(0)
+    hours = rng.integers(20, 60, len(X))
+    X["hours"] = pd.array(np.where(rng.random(len(X)) < 0.2, None, hours), "Int64")
+    y = np.where(X["hours"].fillna(40).to_numpy() > 40, 1, y)
+    clf = WideDeepClassifier(wide=CrossProductTransformer(columns="all"), **FAST).fit(
+        X, y
+    )
+    session, feeds_of = session_and_feeds(clf, X[:5])
+    _, proba = session.run(None, feeds_of(X))
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5, rtol=0)
+
+
+def test_sample_rows_with_the_columns_in_another_order_are_matched_by_name():
+    X, y = text_frame(400)
+    clf = WideDeepClassifier(**FAST).fit(X, y)
+    shuffled = X[X.columns[::-1]]
+    session, feeds_of = session_and_feeds(clf, shuffled[:5])
+    assert [i.name for i in session.get_inputs()] == list(X.columns)
+    for rows in (X, shuffled):  # the inputs are fed by name
+        _, proba = session.run(None, feeds_of(rows))
+        np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5, rtol=0)
+
+
+def test_sample_rows_with_a_column_more_or_less_are_refused_by_name():
+    X, y = text_frame(200)
+    clf = WideDeepClassifier(**FAST).fit(X, y)
+    extra = X.assign(flag="?")[["flag", *X.columns]]
+    with pytest.raises(ValueError, match=r"column\(s\) \['flag'\] that the fit"):
+        to_onnx(clf, extra[:5])
+    with pytest.raises(ValueError, match=r"lack the fitted column\(s\) \['hours'\]"):
+        to_onnx(clf, X.drop(columns="hours")[:5])
+    with pytest.raises(ValueError, match="as a DataFrame"):
+        to_onnx(clf, X.to_numpy()[:5])
+
+
+def test_an_integer_column_scores_a_missing_value_as_predict_proba():
+    X, y = text_frame(400)
+    X["age"] = X["age"].fillna(40).astype(np.int64)  # integers in fit
+    clf = WideDeepClassifier(**FAST).fit(X, y)
+    session, feeds_of = session_and_feeds(clf, X[:5])
+    assert {i.name: i.type for i in session.get_inputs()}["age"] == ("tensor(double)")
+    requests = X.astype({"age": float})
+    requests.loc[requests.index[:50], "age"] = np.nan  # missing at scoring
+    _, proba = session.run(None, feeds_of(requests))
+    np.testing.assert_allclose(proba, clf.predict_proba(requests), atol=1e-5, rtol=0)
+
+
+def test_date_time_and_duration_columns_score_as_predict_proba():
+    X, y = text_frame(400)
+    rng = np.random.default_rng(0)
+    days = pd.to_timedelta(rng.integers(0, 6, len(X)), unit="D")
+    X["day"] = pd.Timestamp("2020-01-20") + days
+    X["at"] = (pd.Timestamp("2020-01-20 13:45") + days).tz_localize("Europe/Paris")
+    X["wait"] = days
+    y = np.where(X["day"].dt.day_of_week.to_numpy() >= 5, 1, y)
+    clf = WideDeepClassifier(**FAST).fit(X[:300], y[:300])
+    assert {"day", "at", "wait"} <= set(clf.deep_.categorical_columns_)
+    session, feeds_of = session_and_feeds(clf, X[:5])
+    new = X[300:].copy()
+    new.loc[new.index[:5], "day"] = pd.Timestamp("2021-06-01")  # never seen
+    new.loc[new.index[5:8], "day"] = pd.NaT
+    inputs = feeds_of(new)
+    assert inputs["day"][8, 0] == str(new["day"].iloc[8].date())  # '2020-01-2x'
+    _, proba = session.run(None, inputs)
+    np.testing.assert_allclose(proba, clf.predict_proba(new), atol=1e-5, rtol=0)
+    # the dates decide: scores move with them, as predict_proba's do
+    assert np.abs(proba[:, 1] - clf.predict_proba(X[300:])[:, 1]).max() > 1e-3
