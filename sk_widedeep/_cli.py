@@ -23,7 +23,8 @@ from pathlib import Path
 PROG = "sk-widedeep"
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet"}
 COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
-ERRORS = (ValueError, TypeError, KeyError, OSError, ImportError)  # no traceback
+ERRORS = (ValueError, TypeError, KeyError, OSError, ImportError, NotImplementedError)
+"""Errors told as ``sk-widedeep: error: ...`` (exit 2), without a traceback."""
 DEFAULTS = {"hidden_units": (128, 64), "max_epochs": 50, "batch_size": 256}
 """WideDeepClassifier's defaults shown by '--help' (tests/test_cli.py checks
 that they are the class's: importing it here would import torch)."""
@@ -206,11 +207,30 @@ def _is_regression(args, target):
     """Whether to fit a regressor for this target column (see --task)."""
     import pandas as pd
 
+    if args.task == "regression":
+        _check_numbers(target, args.target)
     if args.task != "auto":
         return args.task == "regression"
     numeric = pd.api.types.is_numeric_dtype(target)
     numeric = numeric and not pd.api.types.is_bool_dtype(target)
     return numeric and target.nunique() > REGRESSION_FROM
+
+
+def _check_numbers(target, name):
+    """Refuse, in the command line's words, a regression target of text."""
+    import pandas as pd
+
+    try:
+        pd.to_numeric(target.dropna())
+    except (TypeError, ValueError):
+        values = target.dropna()
+        numbers = pd.to_numeric(values, errors="coerce")
+        example = values[numbers.isna()].iloc[0]
+        raise ValueError(
+            f"--task regression needs numbers in the --target column {name!r}, but "
+            f"it holds text (e.g. {example!r}). Use --task classification (or "
+            "--task auto) for class labels, or convert the column to numbers."
+        ) from None
 
 
 def _estimator(args, features, regression=False):
@@ -325,11 +345,16 @@ def _warn_identifiers(data, features, args):
 
     if len(data) < IDENTIFIER_MIN_ROWS:
         return
+    from ._bags import is_multi_valued
+
     named = {*(args.categorical or ()), *(args.wide or ())}
+    separated = {column for column, _ in args.multi_valued or ()}
     for column in features:
         values = data[column]
         if pd.api.types.is_float_dtype(values) and column not in named:
             continue  # measurements: distinct values are the rule
+        if column in separated or is_multi_valued(values):
+            continue  # sets of values (a list per cell): not an id
         # text, and integers (an id column reads as integers from a CSV file)
         if values.nunique(dropna=False) == len(data) and not values.isna().any():
             warnings.warn(

@@ -212,6 +212,53 @@ def test_cli_fit_errors(tmp_path, csv_file, capsys, argv, named):
     assert not (tmp_path / "m.skwd").exists()
 
 
+def test_cli_regression_on_a_text_target_names_the_column_and_the_task(
+    tmp_path, csv_file, capsys
+):
+    data = pd.read_csv(csv_file)
+    data["answer"] = np.where(data["installed"] == 1, "yes", "no")
+    data.to_csv(tmp_path / "text.csv", index=False)
+    argv = ["fit", str(tmp_path / "text.csv"), "--target", "answer", "--task"]
+    argv += ["regression", "--drop", "installed", "-o", str(tmp_path / "m.skwd")]
+    assert main([*argv, *FAST]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sk-widedeep: error: --task regression needs numbers")
+    assert "--target column 'answer'" in err and "--task classification" in err
+    assert "WideDeepClassifier" not in err and not (tmp_path / "m.skwd").exists()
+
+
+def test_cli_fits_a_parquet_list_column_from_100_rows(tmp_path, capsys):
+    # the id warning counted values with nunique(), which the arrays of a
+    # list column cannot be ("unhashable type: 'numpy.ndarray'")
+    pytest.importorskip("pyarrow")
+    X, y = make_app_installs(300, installed_apps=True, random_state=0)
+    path, model = tmp_path / "apps.parquet", tmp_path / "apps.skwd"
+    X.assign(installed=y).to_parquet(path, index=False)
+    fit = ["fit", str(path), "--target", "installed", "-o", str(model), *FAST]
+    assert main(fit) == 0
+    out, err = capsys.readouterr()
+    assert "deep categorical:" in out and "installed_apps" in out
+    assert "like an id" not in err
+    assert sk_widedeep.load(model).wide_.multi_valued_columns_ == ["installed_apps"]
+
+
+def test_cli_export_of_a_multi_valued_column_is_a_usage_error(tmp_path, capsys):
+    pytest.importorskip("skl2onnx")
+    X, y = make_app_installs(300, installed_apps=True, random_state=0)
+    X["installed_apps"] = X["installed_apps"].map("|".join)
+    path, model = tmp_path / "apps.csv", tmp_path / "apps.skwd"
+    X.assign(installed=y).to_csv(path, index=False)
+    fit = ["fit", str(path), "--target", "installed", "-o", str(model), *FAST]
+    assert main([*fit, "--multi-valued", "installed_apps=|"]) == 0
+    capsys.readouterr()
+    export = ["export", str(model), str(path), "-o", str(tmp_path / "apps.onnx")]
+    assert main(export) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sk-widedeep: error: ONNX export of multi-valued")
+    assert "['installed_apps']" in err and "Traceback" not in err
+    assert not (tmp_path / "apps.onnx").exists()
+
+
 @pytest.mark.parametrize("target", ["folder", "unwritable folder"])
 def test_cli_fit_checks_the_output_before_training(
     tmp_path, csv_file, capsys, monkeypatch, target
