@@ -199,12 +199,15 @@ class Columns:
         return self._arrays[position]
 
     def bags(self, position: int, separator: str | None = None):
-        """Return the values of a multi-valued column, row by row (a Ragged)."""
-        if position not in self._bags:
-            self._bags[position] = read_bags(
-                self[position], self.label(position), separator
-            )
-        return self._bags[position]
+        """Return the values of a multi-valued column, row by row (a Ragged).
+
+        Read once per separator: the two parts of a model may split one
+        column on different separators, and each gets its own split.
+        """
+        key = (position, separator)
+        if key not in self._bags:
+            self._bags[key] = read_bags(self[position], self.label(position), separator)
+        return self._bags[key]
 
     def floats(self, position: int) -> np.ndarray:
         """Return the column at ``position`` as float64, missing values as NaN."""

@@ -329,6 +329,19 @@ def test_cli_reads_a_separated_column(tmp_path, capsys):
     assert len(pd.read_csv(scores)) == 400
 
 
+def test_each_part_splits_a_column_on_its_own_separator():
+    # the parts share the model's columns, which kept the first split read:
+    # the deep part silently used the wide part's separator
+    X = pd.DataFrame({"g": ["a|b,c", "c,a", "b|a", None] * 25, "n": range(100)})
+    y = np.arange(100) % 2
+    wide = CrossProductTransformer(columns=["g"], separators={"g": "|"})
+    deep = EmbeddingEncoder(categorical=["g"], separators={"g": ","})
+    clf = WideDeepClassifier(wide=wide, deep=deep, **FAST).fit(X, y)
+    assert clf.wide_.categories_["g"].tolist() == ["a", "b", "b,c", "c,a"]
+    assert clf.deep_.categories_[0].tolist() == ["a", "a|b", "b|a", "c"]
+    np.testing.assert_array_equal(clf.deep_.transform(X), deep.fit(X).transform(X))
+
+
 def test_columns_a_transformer_does_not_use_are_not_read():
     # detection looks at the used columns only: an unused column of complex
     # numbers (which no part takes) does not stop the fit
