@@ -26,6 +26,7 @@ from ._columns import check_input
 from ._compat import HasMethods, Interval, StrOptions, patience_exhausted
 from ._device import resolve_device, torch_threads
 from ._features import (
+    AUTO,
     feature_arrays,
     fit_parts,
     module_params,
@@ -51,6 +52,11 @@ On every table of the defaults study, from 640 training rows up, choosing
 the epoch on held-out rows gave a lower log loss than any fixed number of
 epochs (``docs/quality.rst``).
 """
+
+
+def _is_auto(part) -> bool:
+    """Whether a part's parameter is the string ``"auto"``."""
+    return isinstance(part, str) and part == "auto"
 
 
 class BaseWideDeep(BaseEstimator):
@@ -101,6 +107,68 @@ class BaseWideDeep(BaseEstimator):
         "warm_start": ["boolean"],
         "data_parallel": ["boolean"],
     }
+
+    def get_params(self, deep=True):
+        """Get parameters for this estimator.
+
+        With ``deep=True``, a part left to ``"auto"`` lists the parameters
+        of the transformer that ``"auto"`` stands for, with their defaults
+        (``wide__crosses``, ``deep__embedding_dim``...), so that a search
+        tunes them as it would those of a transformer passed explicitly.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            If True, return the parameters of the two parts' transformers
+            too, as ``wide__<name>`` and ``deep__<name>``.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        params = super().get_params(deep=deep)
+        if deep:
+            for part, kind in AUTO.items():
+                if _is_auto(params[part]):
+                    nested = kind().get_params(deep=False)
+                    params.update({f"{part}__{k}": v for k, v in nested.items()})
+        return params
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        A nested parameter of a part left to ``"auto"`` (``wide__crosses``,
+        ``deep__embedding_dim``) first makes the part the transformer that
+        ``"auto"`` stands for (``CrossProductTransformer()`` or
+        ``EmbeddingEncoder()``, whose column roles are still inferred from
+        the dtypes), then sets the parameter on it.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, and ``wide__<name>`` or ``deep__<name>``
+            for the parts' transformers.
+
+        Returns
+        -------
+        self : estimator instance
+            Estimator instance.
+        """
+        for part, kind in AUTO.items():
+            nested = sorted(key for key in params if key.startswith(f"{part}__"))
+            if not nested:
+                continue
+            value = params.get(part, getattr(self, part))
+            if _is_auto(value):
+                params[part] = kind()
+            elif value is None:
+                raise ValueError(
+                    f"{part}=None (no {part} part), so {nested} cannot be set. Set "
+                    f"{part}='auto' or a transformer first, e.g. "
+                    f"set_params({part}='auto', {nested[0]}=...)."
+                )
+        return super().set_params(**params)
 
     def _fit(self, X, y, sample_weight):
         """:meth:`fit`: fit anew for up to ``max_epochs``."""

@@ -14,12 +14,15 @@ MODEL_PARAMETERS = """\
         wide part. A clone is fitted in :meth:`fit`, unless the transformer
         is wrapped in :class:`~sklearn.frozen.FrozenEstimator`: then it is
         used as already fitted (on a sample, say, before streaming chunks
-        through :meth:`partial_fit`).
+        through :meth:`partial_fit`). Its parameters are nested ones,
+        ``wide__crosses`` and the like, also while it is ``"auto"``:
+        setting one (``set_params``, a grid search) makes the part
+        ``CrossProductTransformer()`` with that parameter changed.
     deep : transformer, "auto" or None, default="auto"
         Features of the deep part. ``"auto"`` is ``EmbeddingEncoder()``
         (roles from dtypes); another transformer's output is used as
         continuous inputs; ``None`` disables the deep part. Fitted or frozen
-        as ``wide`` is.
+        as ``wide`` is, and tuned as ``wide`` is (``deep__embedding_dim``).
     hidden_units : tuple of int, default=(128, 64)
         Width of each ReLU layer of the deep part (the paper: 1024, 512, 256).
     dropout : float, default=0.0

@@ -340,3 +340,53 @@ def test_auto_device_trains_and_predicts_on_cuda():
     assert next(gpu.net_.module_.parameters()).is_cuda
     cpu = WideDeepClassifier(device="cpu", **FAST).fit(X, y)
     np.testing.assert_allclose(gpu.predict_proba(X), cpu.predict_proba(X), atol=1e-3)
+
+
+@pytest.mark.parametrize("face", ["classifier", "regressor"])
+def test_nested_parameters_of_the_default_model_are_listed_and_set(face):
+    from sk_widedeep import WideDeepRegressor
+
+    model = WideDeepClassifier() if face == "classifier" else WideDeepRegressor()
+    params = model.get_params(deep=True)
+    assert params["wide"] == "auto" and params["wide__crosses"] == ()
+    assert params["deep__embedding_dim"] == "auto"
+    assert params["wide__columns"] == params["deep__categorical"] == "auto"
+    assert "wide__crosses" not in model.get_params(deep=False)
+    crosses = [("education", "occupation")]
+    assert model.set_params(wide__crosses=crosses) is model
+    assert isinstance(model.wide, CrossProductTransformer)
+    assert model.wide.crosses == crosses and model.wide.columns == "auto"
+    assert model.deep == "auto"  # the other part is left alone
+    from sklearn.base import clone
+
+    assert clone(model).wide.get_params() == model.wide.get_params()
+    assert clone(model).get_params()["wide__crosses"] == crosses
+    with pytest.raises(ValueError, match=r"wide=None \(no wide part\)"):
+        type(model)(wide=None).set_params(wide__crosses=crosses)
+    both = type(model)().set_params(deep="auto", deep__embedding_dim=4)
+    assert both.deep.get_params()["embedding_dim"] == 4
+
+
+def test_grid_search_tunes_the_nested_parameters_of_the_default_model():
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = make_frame(300)
+    model = WideDeepClassifier(**FAST)
+    search = GridSearchCV(model, {"deep__embedding_dim": [3, 5]}, cv=2).fit(X, y)
+    assert model.deep == "auto"  # the searched estimator is not changed
+    best = search.best_estimator_
+    dim = search.best_params_["deep__embedding_dim"]
+    assert best.deep_.embedding_dims_.tolist() == [dim] * len(best.deep_.cardinalities_)
+    # the default roles: every categorical column embedded, the numbers scaled
+    assert best.deep_.continuous_columns_ == ["user_id", "age", "hours"]
+    pipe = make_pipeline(WideDeepClassifier(**FAST))
+    grid = {"widedeepclassifier__wide__crosses": [[], [("education", "gender")]]}
+    search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
+    assert search.cv_results_["params"] == [
+        {"widedeepclassifier__wide__crosses": crosses}
+        for crosses in grid["widedeepclassifier__wide__crosses"]
+    ]
+    fitted = search.best_estimator_[-1]
+    assert fitted.wide_.crosses_ == [
+        tuple(c) for c in search.best_params_["widedeepclassifier__wide__crosses"]
+    ]
