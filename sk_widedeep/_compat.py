@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
 )
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import _check_feature_names_in
 
 try:  # scikit-learn >= 1.9: the sparse interface follows `set_config`.
@@ -149,6 +150,7 @@ __all__ = [
     "_align_api_if_sparse",
     "_check_feature_names_in",
     "_fit_context",
+    "_get_output_config",
     "column_array",
     "patience_exhausted",
     "progress_bar_class",

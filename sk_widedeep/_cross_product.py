@@ -24,6 +24,7 @@ from ._compat import (
     StrOptions,
     _align_api_if_sparse,
     _check_feature_names_in,
+    _get_output_config,
 )
 from ._hashing import HashedColumn, HashedCross
 from ._ragged import Ragged
@@ -424,6 +425,8 @@ class CrossProductTransformer(ColumnEncoder):
 
     def _output(self, indices):
         """Build the one-hot matrix with a 1 at each of the given indices."""
+        if self.sparse_output:
+            self._check_sparse_is_wanted()
         if isinstance(indices, Ragged):
             Xt = sp.csr_matrix(
                 (np.ones(len(indices.values)), indices.values, indices.starts),
@@ -444,6 +447,21 @@ class CrossProductTransformer(ColumnEncoder):
         Xt = np.zeros((n_samples, self.n_output_features_))
         np.put_along_axis(Xt, indices, 1.0, axis=1)
         return Xt
+
+    def _check_sparse_is_wanted(self):
+        """Refuse sparse output where set_output asks for DataFrames."""
+        container = _get_output_config("transform", self)["dense"]
+        if container == "default":
+            return
+        raise ValueError(
+            f"{container.capitalize()} output does not support sparse data. "
+            f"CrossProductTransformer returns a sparse matrix (sparse_output=True, "
+            f"the default), which set_output(transform={container!r}) cannot "
+            "wrap: set sparse_output=False for a dense output with the feature "
+            f"names as columns, e.g. CrossProductTransformer(sparse_output=False)"
+            f".set_output(transform={container!r}), or set_output("
+            "transform='default') to keep the sparse matrix."
+        )
 
     def _arrays(self, indices):
         return {"wide_indices": indices}  # an array, or a Ragged

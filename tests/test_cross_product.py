@@ -161,6 +161,23 @@ def test_dense_output_and_pandas_output(frame):
     assert out.columns.tolist() == wide.get_feature_names_out().tolist()
 
 
+def test_pandas_output_of_sparse_features_names_sparse_output_false(frame):
+    X, _ = frame
+    wide = CrossProductTransformer().set_output(transform="pandas")
+    fix = r"set sparse_output=False .* CrossProductTransformer\(sparse_output=False\)"
+    with pytest.raises(ValueError, match=fix):
+        wide.fit_transform(X)
+    with pytest.raises(ValueError, match=r"Pandas output does not support sparse"):
+        wide.set_output(transform="default").fit(X).set_output(
+            transform="pandas"
+        ).transform(X)
+    with sklearn.config_context(transform_output="pandas"):
+        with pytest.raises(ValueError, match="set sparse_output=False"):
+            CrossProductTransformer().fit_transform(X)
+        out = CrossProductTransformer(sparse_output=False).fit_transform(X)
+    assert isinstance(out, pd.DataFrame) and (out.sum(axis=1) == 4).all()
+
+
 @pytest.mark.parametrize("interface", ["spmatrix", "sparray"])
 def test_sparse_interface_follows_config(frame, interface):
     if "sparse_interface" not in sklearn.get_config():
