@@ -156,6 +156,61 @@ def warn_identifier(columns: Columns, position: int, n_values: int) -> None:
     )
 
 
+SEPARATOR_CANDIDATES = ("|", ";", ",")
+"""Characters that :func:`warn_separated` looks for between values."""
+
+SEPARATED_WARNING = "looks multi-valued"
+"""Words of that warning, to silence it: ``warnings.filterwarnings("ignore",
+message=".*looks multi-valued")``."""
+
+SEPARATED_SAMPLE = 2000
+"""Most distinct values of a column that :func:`warn_separated` reads."""
+
+
+def warn_separated(columns: Columns, position: int, categories) -> None:
+    """Warn when a text column looks like sets of values: ``"Comedy|Romance"``.
+
+    ``categories`` are the distinct values fit kept for the column, which
+    is read as one category per string. It looks multi-valued when at least
+    half of them hold one of :data:`SEPARATOR_CANDIDATES` and their pieces
+    repeat across them: fewer distinct pieces than values that hold the
+    separator, as genres combine into more distinct strings than there are
+    genres (``"Paris, France"``, whose pieces are as many as its values, is
+    not warned of). Given once per column and :class:`Columns` object.
+    """
+    values = pd.Series(np.asarray(categories, dtype=object), dtype=object)
+    if len(values) < 3 or pd.api.types.infer_dtype(values) != "string":
+        return
+    label = columns.label(position)
+    if ("separated", label) in columns.warned:
+        return
+    if len(values) > SEPARATED_SAMPLE:  # evenly spread over the sorted values
+        values = values.iloc[:: -(-len(values) // SEPARATED_SAMPLE)]
+    for separator in SEPARATOR_CANDIDATES:
+        holding = values[values.str.contains(separator, regex=False)]
+        if len(holding) < max(3, len(values) / 2):
+            continue
+        pieces = holding.str.split(separator, regex=False).explode().str.strip()
+        n_pieces = pieces[pieces != ""].nunique()
+        if n_pieces >= len(holding):
+            continue
+        columns.warned.add(("separated", label))
+        warnings.warn(
+            f"Column {label!r} {SEPARATED_WARNING}: {len(holding)} of the "
+            f"{len(values)} distinct values read hold {separator!r} (e.g. "
+            f"{holding.iloc[0]!r}), and they are made of {n_pieces} distinct "
+            "pieces. Each string is one category now (a combination is not "
+            "known by its parts); to read a cell as its set of values, pass "
+            f"separators={{{label!r}: {separator!r}}} to the transformers (on "
+            f"the command line: --multi-valued {label}={separator}). If the "
+            "strings are single values, silence this warning with "
+            "warnings.filterwarnings('ignore', message='.*looks multi-valued').",
+            UserWarning,
+            stacklevel=2,
+        )
+        return
+
+
 class Columns:
     """The columns of a validated X as 1-d arrays, each taken out of X once.
 

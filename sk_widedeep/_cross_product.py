@@ -18,6 +18,7 @@ from ._columns import (
     multi_valued,
     resolve_columns,
     warn_identifier,
+    warn_separated,
 )
 from ._compat import (
     Interval,
@@ -262,6 +263,7 @@ class CrossProductTransformer(ColumnEncoder):
             else:
                 encoder = Vocabulary.fit(values, self.min_frequency, labels[position])
                 warn_identifier(columns, position, len(encoder.categories))
+                warn_separated(columns, position, encoder.categories)
             self._encoders[position] = encoder
         codes, hashes = self._encode_columns(columns)
 

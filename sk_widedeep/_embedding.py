@@ -13,6 +13,7 @@ from ._columns import (
     multi_valued,
     resolve_columns,
     warn_identifier,
+    warn_separated,
 )
 from ._compat import Interval, StrOptions, _check_feature_names_in
 from ._hashing import HashedColumn
@@ -359,6 +360,7 @@ class EmbeddingEncoder(ColumnEncoder):
                 self._categorical, self._vocabularies, strict=True
             ):
                 warn_identifier(columns, p, len(vocabulary.categories))
+                warn_separated(columns, p, vocabulary.categories)
         else:
             self._vocabularies = [
                 HashedColumn.fit(columns[p], self.hash_buckets, labels[p])

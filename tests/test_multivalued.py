@@ -1,6 +1,7 @@
 """Multi-valued columns: cells that hold a set of values (installed apps, genres)."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -340,6 +341,33 @@ def test_each_part_splits_a_column_on_its_own_separator():
     assert clf.wide_.categories_["g"].tolist() == ["a", "b", "b,c", "c,a"]
     assert clf.deep_.categories_[0].tolist() == ["a", "a|b", "b|a", "c"]
     np.testing.assert_array_equal(clf.deep_.transform(X), deep.fit(X).transform(X))
+
+
+def test_separated_strings_without_separators_are_warned_of_by_name():
+    # "Comedy|Romance" read as one category per combination, silently
+    genres = ["Action", "Comedy", "Drama", "Horror", "Romance", "Thriller"]
+    rng = np.random.default_rng(0)
+    cells = [
+        "|".join(rng.choice(genres, rng.integers(1, 4), replace=False))
+        for _ in range(300)
+    ]
+    X = pd.DataFrame({"genres": cells, "x": rng.normal(size=300)})
+    y = np.arange(300) % 2
+    with pytest.warns(UserWarning, match="looks multi-valued") as record:
+        WideDeepClassifier(**FAST).fit(X, y)
+    (warning,) = [w for w in record if "multi-valued" in str(w.message)]
+    message = str(warning.message)
+    assert "Column 'genres'" in message and "separators={'genres': '|'}" in message
+    for transformer in (CrossProductTransformer(), EmbeddingEncoder()):
+        with pytest.warns(UserWarning, match="Column 'genres' looks multi-valued"):
+            transformer.fit(X)
+    # declared, or single values that merely hold a comma: no warning
+    places = ["Paris, France", "Lyon, France", "Rome, Italy", "Oslo, Norway"] * 60
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CrossProductTransformer(separators={"genres": "|"}).fit(X)
+        EmbeddingEncoder(separators={"genres": "|"}).fit(X)
+        CrossProductTransformer().fit(pd.DataFrame({"place": places}))
 
 
 def test_columns_a_transformer_does_not_use_are_not_read():
