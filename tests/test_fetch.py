@@ -81,6 +81,13 @@ def test_movielens_download_is_converted_and_joined(monkeypatch, tmp_path):
     assert frame["genres"].tolist() == ["Children's", "Children's", "Western"]
     ratings, users, items = fetch_movielens_100k(data_home=tmp_path, return_tables=True)
     assert (len(ratings), len(users), len(items)) == (3, 2, 2)
+    # one signature for every loader: return_X_y as in fetch_adult
+    X, y = fetch_movielens_100k(data_home=tmp_path, return_X_y=True)
+    assert X.shape == (3, 29) and "rating" not in X.columns
+    assert y.name == "rating" and y.tolist() == [5, 3, 4]
+    pd.testing.assert_frame_equal(X, frame.drop(columns="rating"))
+    with pytest.raises(ValueError, match="set one of them"):
+        fetch_movielens_100k(data_home=tmp_path, return_X_y=True, return_tables=True)
 
 
 def _copy(folder, name):
@@ -143,6 +150,10 @@ def test_shared_copies_load_with_the_documented_shapes():
     assert y.mean() == pytest.approx(0.239, abs=1e-3)
     ratings = fetch_movielens_100k(data_home=movielens_dir, download_if_missing=False)
     assert ratings.shape == (100_000, 30)
+    X, y = fetch_movielens_100k(
+        data_home=movielens_dir, download_if_missing=False, return_X_y=True
+    )
+    assert X.shape == (100_000, 29) and sorted(y.unique()) == [1, 2, 3, 4, 5]
     assert (ratings["rating"] >= 4).mean() == pytest.approx(0.55, abs=0.01)
     assert ratings["year"].isna().sum() == 9
 

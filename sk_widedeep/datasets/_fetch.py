@@ -180,7 +180,7 @@ def fetch_adult(*, data_home=None, download_if_missing=True, return_X_y=False):
 
 
 def fetch_movielens_100k(
-    *, data_home=None, download_if_missing=True, return_tables=False
+    *, data_home=None, download_if_missing=True, return_X_y=False, return_tables=False
 ):
     """Load MovieLens 100K: 100,000 ratings of 1,682 movies by 943 users.
 
@@ -197,16 +197,22 @@ def fetch_movielens_100k(
         nowhere, to :func:`get_data_home`.
     download_if_missing : bool, default=True
         Download the data from GroupLens when the copy is missing.
+    return_X_y : bool, default=False
+        Return ``(X, y)``: every column of the joined frame but ``rating``,
+        and ``y = rating`` (1 to 5 stars, int64), instead of the whole
+        frame, as :func:`fetch_adult` does.
     return_tables : bool, default=False
         Return the three tables ``(ratings, users, items)`` as they are stored
-        instead of the joined frame.
+        instead of the joined frame (not with ``return_X_y``).
 
     Returns
     -------
     frame : DataFrame of shape (100000, 30)
         ``user_id, movie_id, rating, timestamp, age, gender, occupation,
         zip_code, movie_title, year, genres`` and one 0/1 column per genre.
-        Only when ``return_tables=False``.
+        Only when neither ``return_X_y`` nor ``return_tables``.
+    (X, y) : tuple of DataFrame and Series
+        Only when ``return_X_y=True``.
     (ratings, users, items) : tuple of DataFrame
         Only when ``return_tables=True``.
 
@@ -217,6 +223,11 @@ def fetch_movielens_100k(
     >>> round((ratings["rating"] >= 4).mean(), 2)  # doctest: +SKIP
     0.55
     """
+    if return_X_y and return_tables:
+        raise ValueError(
+            "return_X_y and return_tables ask for two different results: set "
+            "one of them."
+        )
     folder = _home(data_home, "movielens100k") / "movielens100k"
     _ensure(
         folder, download_if_missing, MOVIELENS_URL, _convert_movielens, "MovieLens 100K"
@@ -238,9 +249,13 @@ def fetch_movielens_100k(
         }
     )
     movies = pd.concat([movies, items[GENRES]], axis=1)
-    return ratings.merge(users, on="user_id", how="left").merge(
+    frame = ratings.merge(users, on="user_id", how="left").merge(
         movies, on="movie_id", how="left"
     )
+    if not return_X_y:
+        return frame
+    y = frame.pop("rating")
+    return frame, y
 
 
 def _home(data_home, name):
