@@ -22,25 +22,21 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from . import _persistence
+from ._batches import TensorDataset, predict_logits, training_tensors
 from ._columns import check_input
 from ._compat import HasMethods, Interval, StrOptions, patience_exhausted
 from ._device import resolve_device, torch_threads
 from ._features import (
     AUTO,
+    deep_layout,
     feature_arrays,
     fit_parts,
-    module_params,
     output_names,
     resolve_parts,
 )
-from ._net import (
-    OPTIMIZERS,
-    TensorDataset,
-    make_net,
-    predict_logits,
-    rollback_on_error,
-    training_tensors,
-)
+from ._module import network_params
+from ._net import make_net, rollback_on_error
+from ._optim import OPTIMIZERS, OptimizerSpec
 from ._sharding import Shards
 from ._targets import row_weights, summarize_shard, weight_totals
 from ._warm_start import load_shared_weights
@@ -256,8 +252,9 @@ class BaseWideDeep(BaseEstimator):
             target = target[rows]
             weight = None if weight is None else weight[rows]
 
-        self._module_kwargs = module_params(
-            self.deep_, inputs, n_wide, hidden_units, self.dropout
+        n_continuous = inputs["continuous"].shape[1] if "continuous" in inputs else 0
+        self._module_kwargs = network_params(
+            deep_layout(self.deep_), n_wide, n_continuous, hidden_units, self.dropout
         )
         net = self._make_net(valid_data)
         if previous is not None:
@@ -362,13 +359,12 @@ class BaseWideDeep(BaseEstimator):
             module_params=self._module_kwargs,
             n_outputs=self._n_outputs(),
             criterion=self._criterion(),
-            wide_optimizer=(
-                self.wide_optimizer,
-                self.wide_lr,
-                self.wide_l1,
-                self.wide_l2,
+            wide_optimizer=OptimizerSpec(
+                self.wide_optimizer, self.wide_lr, self.wide_l1, self.wide_l2
             ),
-            deep_optimizer=(self.deep_optimizer, self.deep_lr, 0.0, self.deep_l2),
+            deep_optimizer=OptimizerSpec(
+                self.deep_optimizer, self.deep_lr, l2=self.deep_l2
+            ),
             batch_size=self.batch_size,
             device=self.device_,
             random_seed=self._seed,

@@ -81,6 +81,56 @@ def plain_step(optimizer_class):
     return inspect.unwrap(optimizer_class.step)
 
 
+def fused_adam_step(group: dict, params: list, state: dict) -> bool:
+    """One step of torch's fused Adam kernel on a group of dense parameters.
+
+    ``torch.optim.Adam(fused=True)`` calls the same kernel
+    (``torch._fused_adam_``) after regrouping the parameters by device and
+    dtype at every step, which costs three times the kernel itself on the
+    few small tensors of our model. This is that call without the
+    regrouping: the same arithmetic and the same state (``step``,
+    ``exp_avg``, ``exp_avg_sq`` per parameter). Returns False, having done
+    nothing, where torch's own step must run instead (a state not made yet,
+    options the kernel call here does not pass on, a sparse gradient).
+    """
+    import torch
+
+    if (
+        group["amsgrad"]
+        or group["maximize"]
+        or group["capturable"]
+        or group["differentiable"]
+        or group["decoupled_weight_decay"]
+        or torch.is_tensor(group["lr"])
+    ):
+        return False
+    params = [p for p in params if p.grad is not None]
+    states = [state.get(p) for p in params]
+    if not params or not all(states) or any(p.grad.is_sparse for p in params):
+        return False
+    beta1, beta2 = group["betas"]
+    steps = [s["step"] for s in states]
+    torch._foreach_add_(steps, 1)
+    torch._fused_adam_(
+        params,
+        [p.grad for p in params],
+        [s["exp_avg"] for s in states],
+        [s["exp_avg_sq"] for s in states],
+        [],
+        steps,
+        amsgrad=False,
+        lr=group["lr"],
+        beta1=beta1,
+        beta2=beta2,
+        weight_decay=group["weight_decay"],
+        eps=group["eps"],
+        maximize=False,
+        grad_scale=None,
+        found_inf=None,
+    )
+    return True
+
+
 def column_array(frame, position: int):
     """One column of a DataFrame as its array, through pandas' own accessor.
 
@@ -156,5 +206,6 @@ __all__ = [
     "progress_bar_class",
     "SkorchNetHooks",
     "defer_dynamo_import",
+    "fused_adam_step",
     "plain_step",
 ]

@@ -28,11 +28,30 @@ from ._vocabulary import (
 )
 
 MAX_AUTO_EMBEDDING_DIM = 32
-"""The paper's embedding size, the ceiling of ``embedding_dim="auto"``."""
+"""The paper's embedding size: ``"auto"``'s for large vocabularies."""
+
+SMALL_EMBEDDING_DIM = 8
+"""``"auto"``'s size for small vocabularies and for the codes of numbers."""
+
+LARGE_VOCABULARY = 256
+"""``"auto"`` gives :data:`MAX_AUTO_EMBEDDING_DIM` from this many codes."""
 
 
-def auto_embedding_dim(n_codes: int) -> int:
-    """Apply the ``"auto"`` rule: ``min(32, ceil(6 * n_codes ** 0.25))``."""
+def auto_embedding_dim(n_codes: int, number_codes: bool = False) -> int:
+    """Apply the ``"auto"`` rule: 8, or 32 for a column of 256 codes or more.
+
+    The codes of a number (``<column>_code``) get 8 whatever their count:
+    they add exact values to the number's piecewise-linear encoding, which
+    carries its shape. Two sizes make at most two embedding tables, each read
+    with one lookup per batch (:mod:`._module`).
+    """
+    if number_codes or n_codes < LARGE_VOCABULARY:
+        return SMALL_EMBEDDING_DIM
+    return MAX_AUTO_EMBEDDING_DIM
+
+
+def fourth_root_embedding_dim(n_codes: int) -> int:
+    """Apply the ``"fourth_root"`` rule: ``min(32, ceil(6 * n_codes ** 0.25))``."""
     return min(MAX_AUTO_EMBEDDING_DIM, math.ceil(6 * n_codes**0.25))
 
 
@@ -63,12 +82,16 @@ class EmbeddingEncoder(ColumnEncoder):
     continuous : "auto" or list of str or int, default="auto"
         Columns to scale. ``"auto"`` takes the numeric columns not named in
         ``categorical``.
-    embedding_dim : int, dict or "auto", default="auto"
+    embedding_dim : int, dict, "auto" or "fourth_root", default="auto"
         Embedding size of every embedded column: one int for all, a dict
-        from column name to int (columns left out use ``"auto"``), or
-        ``"auto"``: ``min(32, ceil(6 * n ** 0.25))`` for a column with ``n``
-        codes, a common rule of thumb (the fourth root of the number of
-        values) capped at the paper's 32.
+        from column name to int (columns left out use ``"auto"``), or a
+        rule. ``"auto"``: 8 for a column of fewer than 256 codes and for the
+        codes of numbers, the paper's 32 for larger vocabularies (ids); two
+        sizes make at most two embedding tables, which keeps a training
+        step cheap, and matched the fourth-root rule's validation scores
+        (``docs/performance.rst``). ``"fourth_root"``:
+        ``min(32, ceil(6 * n ** 0.25))`` for a column with ``n`` codes, a
+        common rule of thumb (the default until this release).
     min_frequency : int, float or None, default=None
         A categorical value seen fewer times in fit gets code 0: an int is a
         count, a float in (0, 1) a fraction of the rows. ``None`` keeps every
@@ -267,7 +290,7 @@ class EmbeddingEncoder(ColumnEncoder):
         "embedding_dim": [
             Interval(Integral, 1, None, closed="left"),
             dict,
-            StrOptions({"auto"}),
+            StrOptions({"auto", "fourth_root"}),
         ],
         "min_frequency": [
             Interval(Integral, 1, None, closed="left"),
@@ -470,9 +493,15 @@ class EmbeddingEncoder(ColumnEncoder):
                 f"embedding_dim names columns {sorted(map(str, unknown))} that this "
                 f"encoder does not embed; the embedded columns are {columns}."
             )
+        first = len(self._categorical)
+        number_codes = set(range(first, first + len(self._number_codes)))
         dims = []
-        for column, coder in zip(columns, self._coders, strict=True):
-            dim = given.get(column, auto_embedding_dim(coder.n_codes))
+        for j, (column, coder) in enumerate(zip(columns, self._coders, strict=True)):
+            if self.embedding_dim == "fourth_root":
+                rule = fourth_root_embedding_dim(coder.n_codes)
+            else:
+                rule = auto_embedding_dim(coder.n_codes, j in number_codes)
+            dim = given.get(column, rule)
             if not isinstance(dim, Integral) or dim < 1:
                 raise ValueError(
                     f"embedding_dim[{column!r}] must be a positive int; got {dim!r}."
@@ -548,6 +577,19 @@ class EmbeddingEncoder(ColumnEncoder):
         if categories is None:  # hashed codes, number codes: their labels
             return list(coder.labels)
         return [coder.labels[0], *categories.tolist()]
+
+    def __widedeep_layout__(self) -> dict:
+        """Return the embedded inputs' codes and sizes, combiner and periodic count."""
+        n_single = len(self._vocabularies) + len(self._number_codes)
+        periodic = self.continuous_encoding == "periodic"
+        return {
+            "cardinalities": tuple(self.cardinalities_[:n_single].tolist()),
+            "embedding_dims": tuple(self.embedding_dims_[:n_single].tolist()),
+            "bag_cardinalities": tuple(self.cardinalities_[n_single:].tolist()),
+            "bag_dims": tuple(self.embedding_dims_[n_single:].tolist()),
+            "combiner": self.combiner,
+            "n_periodic": len(self._continuous) if periodic else 0,
+        }
 
     def __widedeep_keys__(self) -> list[list[tuple]]:
         """Exact keys of every embedded input's codes (for warm start)."""

@@ -123,36 +123,15 @@ def feature_arrays(wide, deep, X, fit_wide=False, fit_deep=False):
     return inputs, n_wide
 
 
-def is_periodic(deep) -> bool:
-    """Whether the deep transformer asks for periodic embeddings of its numbers."""
-    return speaks_protocol(deep, "deep") and deep.continuous_encoding == "periodic"
+def deep_layout(deep) -> dict:
+    """Return the deep part's layout (read by :func:`._module.network_params`).
 
-
-def module_params(deep, inputs, n_wide, hidden_units, dropout) -> dict:
-    """Parameters of :class:`._module.WideDeepModule` for these inputs."""
-    cardinalities = embedding_dims = bag_cardinalities = bag_dims = ()
-    combiner = "mean"
+    A transformer without the network protocol hands over dense continuous
+    inputs only: no embedded input, nothing periodic.
+    """
     if speaks_protocol(deep, "deep"):
-        # the multi-valued inputs are the last embedded ones, pooled
-        n_single = len(deep.embedded_features_) - len(deep.multi_valued_columns_)
-        cardinalities = tuple(deep.cardinalities_[:n_single].tolist())
-        embedding_dims = tuple(deep.embedding_dims_[:n_single].tolist())
-        bag_cardinalities = tuple(deep.cardinalities_[n_single:].tolist())
-        bag_dims = tuple(deep.embedding_dims_[n_single:].tolist())
-        combiner = deep.combiner
-    n_continuous = inputs["continuous"].shape[1] if "continuous" in inputs else 0
-    return {
-        "n_wide": n_wide,
-        "cardinalities": cardinalities,
-        "embedding_dims": embedding_dims,
-        "n_continuous": n_continuous,
-        "hidden_units": hidden_units,
-        "dropout": dropout,
-        "n_periodic": len(deep.continuous_columns_) if is_periodic(deep) else 0,
-        "bag_cardinalities": bag_cardinalities,
-        "bag_dims": bag_dims,
-        "combiner": combiner,
-    }
+        return deep.__widedeep_layout__()
+    return {}
 
 
 def output_names(transformer) -> np.ndarray:

@@ -71,6 +71,20 @@ class SeededDropout(nn.Module):
         return f"p={self.p}"
 
 
+def gather_rows(weight: torch.Tensor, index: torch.Tensor, sparse: bool):
+    """Rows ``weight[index]``; with ``sparse``, their gradient is sparse.
+
+    A sparse gradient holds the batch's rows only, so that a step costs the
+    batch, not the table (large tables). Otherwise the rows are read by
+    ``index_select``, whose backward adds the batch's gradients into the
+    rows they came from: half the cost of ``nn.Embedding``'s dense
+    backward, which sorts the indices.
+    """
+    if sparse:
+        return functional.embedding(index, weight, sparse=True)
+    return weight.index_select(0, index.reshape(-1)).view(*index.shape, -1)
+
+
 def _columns_by_dim(embedding_dims):
     """Group the categorical inputs by embedding size, keeping their order."""
     groups: dict[int, list[int]] = {}
@@ -124,7 +138,10 @@ class EmbeddingGroup(nn.Module):
 
     def forward(self, categorical: torch.Tensor) -> torch.Tensor:
         """Concatenated embeddings of the group's inputs, (batch, n * dim)."""
-        return self.table(categorical[:, self.columns] + self.offsets).flatten(1)
+        if self.columns.shape[0] != categorical.shape[1]:
+            categorical = categorical[:, self.columns]
+        codes = categorical + self.offsets
+        return gather_rows(self.table.weight, codes, self.table.sparse).flatten(1)
 
     def rows(self, column: int) -> torch.Tensor:
         """Return the embedding rows of one of the group's inputs (a view)."""
@@ -236,6 +253,39 @@ class PeriodicEmbedding(nn.Module):
         features = torch.cat([torch.cos(angles), torch.sin(angles)], dim=-1)
         out = torch.einsum("bnk,nkd->bnd", features, self.weight) + self.bias
         return torch.relu(out).flatten(1)
+
+
+def network_params(
+    layout: dict, n_wide: int, n_continuous: int, hidden_units, dropout: float
+) -> dict:
+    """Parameters of :class:`WideDeepModule` for the parts' arrays.
+
+    Parameters
+    ----------
+    layout : dict
+        What the deep part declares of its arrays (the network protocol's
+        ``__widedeep_layout__``: codes and sizes of the embedded inputs,
+        single- and multi-valued, the ``combiner``, ``n_periodic``); empty
+        for dense continuous inputs only.
+    n_wide : int
+        Width of the wide input (0: no wide part).
+    n_continuous : int
+        Number of continuous inputs of the deep part.
+    hidden_units : tuple of int
+    dropout : float
+    """
+    return {
+        "n_wide": n_wide,
+        "cardinalities": layout.get("cardinalities", ()),
+        "embedding_dims": layout.get("embedding_dims", ()),
+        "n_continuous": n_continuous,
+        "hidden_units": hidden_units,
+        "dropout": dropout,
+        "n_periodic": layout.get("n_periodic", 0),
+        "bag_cardinalities": layout.get("bag_cardinalities", ()),
+        "bag_dims": layout.get("bag_dims", ()),
+        "combiner": layout.get("combiner", "mean"),
+    }
 
 
 class WideDeepModule(nn.Module):
@@ -391,8 +441,11 @@ class WideDeepModule(nn.Module):
         if self.wide is not None:
             if isinstance(wide_indices, Ragged):  # multi-valued columns: offsets
                 wide = self.wide(wide_indices.values, wide_indices.offsets)
-            else:
-                wide = self.wide(wide_indices, per_sample_weights=wide_values)
+            else:  # a gather-sum: EmbeddingBag's sum, without its costly backward
+                rows = gather_rows(self.wide.weight, wide_indices, self.wide.sparse)
+                if wide_values is not None:
+                    rows = rows * wide_values[..., None]
+                wide = rows.sum(1)
             logits = logits + wide
         if self.deep is not None:
             parts = [group(categorical) for group in self.embeddings]

@@ -1,48 +1,30 @@
-"""skorch glue: the net, batches over pre-built tensors, device and seeds.
+"""skorch glue: the net that trains the module, its optimizers, seeds and log.
 
-The training data lives in a few tensors built once per fit (on the training
-device). Batches are index slices of them, drawn from a seeded permutation:
-no per-row Dataset, no DataLoader workers, no per-row Python. Every random
-number (initial weights, shuffling, dropout) comes from a ``torch.Generator``
-of the fit's own, never from torch's global generator.
+The net trains over the batches of :mod:`._batches`. Every random number
+(initial weights, shuffling, dropout) comes from a ``torch.Generator`` of
+the fit's own, never from torch's global generator. What data-parallel
+ranks must agree on goes through :class:`._sharding.Shards`, the identity
+in one process.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from contextlib import contextmanager
 
-import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 from skorch.helper import predefined_split
 from skorch.utils import TeeGenerator
 
-from . import _distributed
+from ._batches import PREDICT_BATCH_SIZE, TensorBatches, TensorDataset
 from ._compat import SkorchNetHooks, progress_bar_class
 from ._module import SeededDropout, WideDeepModule
-from ._optim import FTRL, SGD, Adagrad, Adam
-from ._ragged import Ragged
-
-PREDICT_BATCH_SIZE = 65536
-"""Rows per forward pass when scoring; bounds the memory of large inputs."""
-
-ROW_ALIGNMENT = 16
-"""Scoring pads each forward pass to a multiple of this many rows.
-
-Matrix-multiply kernels round a row's result differently depending on the
-number of rows in the batch, at float32 precision. With the row count always
-a multiple of the kernels' row tile, a row's score does not depend on which
-other rows were scored with it: one row alone, or inside a large table, gets
-the bit-identical probability.
-"""
-
-
-OPTIMIZERS = ("adam", "adagrad", "sgd", "ftrl")
-"""Optimizers known by name; the wide part gets sparse gradients with them."""
+from ._optim import OPTIMIZERS, OptimizerSpec, make_optimizer
+from ._sharding import Shards
 
 SPARSE_EMBEDDING_ROWS = 65536
 """Embedding tables from this many rows get sparse gradients.
@@ -54,149 +36,21 @@ small table and much faster from about 50,000 rows of width 32 on our
 2-core reference machine (``examples/benchmarks/cardinality.py``).
 """
 
-DEFAULT_LR = {"adam": 1e-3, "adagrad": 0.01, "sgd": 0.01, "ftrl": 0.05}
-"""Learning rate of each named optimizer when the ``lr`` parameter is "auto"."""
 
+def sparse_wide(optimizer, n_wide: int) -> bool:
+    """Whether the wide weights get sparse gradients (only the batch's rows).
 
-def make_optimizer(spec, params, part: str, *, sparse: bool):
-    """Build the optimizer of one part of the model.
-
-    Parameters
-    ----------
-    spec : tuple
-        ``(optimizer, lr, l1, l2)``: a name from :data:`OPTIMIZERS` or a
-        :class:`torch.optim.Optimizer` class, a float or "auto", and the
-        regularization strengths.
-    params : list of Parameter
-        The part's parameters.
-    part : {"wide", "deep"}
-        Names the part in errors.
-    sparse : bool
-        Whether the parameters get sparse gradients.
+    A named optimizer updates only the wide rows a batch uses. FTRL, Adagrad
+    and SGD (no momentum, no weight decay) leave a row whose gradient is zero
+    as it was, so a dense gradient gives them the same step as a sparse one,
+    and below :data:`SPARSE_EMBEDDING_ROWS` rows a dense one is cheaper (no
+    sort to coalesce the batch's rows). Adam's moments would move every row:
+    it gets sparse gradients (``torch.optim.SparseAdam``) whatever the size.
+    An optimizer class gets dense gradients.
     """
-    optimizer, lr, l1, l2 = spec
-    if optimizer == "ftrl":
-        return FTRL(params, lr=DEFAULT_LR["ftrl"] if lr == "auto" else lr, l1=l1, l2=l2)
-    if l1 or (sparse and l2):
-        name = f"{part}_l1" if l1 else f"{part}_l2"
-        raise ValueError(
-            f"{name} needs {part}_optimizer='ftrl': {optimizer!r} cannot regularize "
-            f"the {part} part's sparse weights. Use {part}_optimizer='ftrl', or set "
-            f"{name}=0."
-        )
-    kwargs = {} if lr == "auto" else {"lr": lr}
-    if isinstance(optimizer, str):
-        kwargs.setdefault("lr", DEFAULT_LR[optimizer])
-        if sparse:
-            kind = {"adam": torch.optim.SparseAdam, "adagrad": Adagrad}
-            return kind.get(optimizer, SGD)(params, **kwargs)
-        # fused: one kernel for all parameters, 5x faster than the loop on CPU
-        kind = {"adam": Adam, "adagrad": Adagrad}
-        if optimizer in kind:
-            return kind[optimizer](params, weight_decay=l2, fused=True, **kwargs)
-        return SGD(params, weight_decay=l2, **kwargs)
-    if l2:
-        kwargs["weight_decay"] = l2
-    return optimizer(params, **kwargs)
-
-
-def to_tensors(arrays: Mapping[str, np.ndarray], device: str) -> dict:
-    """Move a dict of arrays (or Ragged arrays) to ``device`` once, as tensors."""
-    return {name: _as_tensor(a, device) for name, a in arrays.items()}
-
-
-def _as_tensor(array, device):
-    if isinstance(array, Ragged):
-        return array.as_tensors(device)
-    return torch.as_tensor(array, device=device)
-
-
-def training_tensors(arrays: Mapping[str, np.ndarray], device: str) -> dict:
-    """Make the training tensors, on ``device`` when they fit there.
-
-    On a GPU the data is moved once per fit when it takes at most half of the
-    free device memory; otherwise it stays in pinned host memory and each
-    batch is copied over as it is used.
-    """
-    if torch.device(device).type == "cuda":
-        free, _ = torch.cuda.mem_get_info(torch.device(device))
-        if sum(a.nbytes for a in arrays.values()) > free / 2:
-            return {k: _as_tensor(a, "cpu").pin_memory() for k, a in arrays.items()}
-    return to_tensors(arrays, device)
-
-
-class TensorDataset(torch.utils.data.Dataset):
-    """Input tensors (a dict keyed by ``forward`` argument) and the target.
-
-    Parameters
-    ----------
-    X : dict of str to Tensor
-        Inputs of the module, plus an optional ``"sample_weight"``.
-    y : Tensor or None
-        The target, one entry per row.
-    """
-
-    def __init__(self, X: dict, y: torch.Tensor | None = None):
-        self.X = X
-        self.y = y
-
-    def __len__(self) -> int:
-        return len(next(iter(self.X.values())))
-
-
-class TensorBatches:
-    """Mini-batches of a :class:`TensorDataset` as index slices.
-
-    Parameters
-    ----------
-    dataset : TensorDataset
-        The data.
-    batch_size : int
-        Rows per batch.
-    shuffle : bool, default=False
-        Visit the rows in a new random order each epoch, drawn from
-        ``generator``.
-    n_batches : int or None, default=None
-        Make this many batches, the last ones empty once the rows are used up
-        (data-parallel ranks must all run the same number of steps); None
-        makes as many as the rows fill.
-    generator : torch.Generator or None, default=None
-        The (CPU) generator of the random orders, which :class:`WideDeepNet`
-        owns and seeds at every epoch; None draws from torch's global one.
-    """
-
-    def __init__(
-        self,
-        dataset: TensorDataset,
-        batch_size: int,
-        shuffle: bool = False,
-        n_batches: int | None = None,
-        generator: torch.Generator | None = None,
-    ):
-        self.dataset = dataset
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.n_batches = n_batches
-        self.generator = generator
-
-    def __len__(self) -> int:
-        if self.n_batches is not None:
-            return self.n_batches
-        return math.ceil(len(self.dataset) / self.batch_size)
-
-    def __iter__(self) -> Iterator:
-        X, y = self.dataset.X, self.dataset.y
-        n_rows = len(self.dataset)
-        end = len(self) * self.batch_size
-        if not self.shuffle:
-            for start in range(0, end, self.batch_size):
-                stop = start + self.batch_size
-                yield {k: v[start:stop] for k, v in X.items()}, y[start:stop]
-            return
-        order = torch.randperm(n_rows, generator=self.generator).to(y.device)
-        for start in range(0, end, self.batch_size):
-            rows = order[start : start + self.batch_size]
-            yield {k: v[rows] for k, v in X.items()}, y[rows]
+    if optimizer not in OPTIMIZERS:
+        return False
+    return optimizer == "adam" or n_wide >= SPARSE_EMBEDDING_ROWS
 
 
 @contextmanager
@@ -279,20 +133,23 @@ class WideDeepNet(SkorchNetHooks, NeuralNet):
             self.deep_optimizer, deep, "deep", sparse=False
         )
         if wide:
-            sparse = self.module_.wide.sparse
             self.wide_optimizer_ = make_optimizer(
-                self.wide_optimizer, wide, "wide", sparse=sparse
+                self.wide_optimizer,
+                wide,
+                "wide",
+                sparse=self.module_.wide.sparse,
+                rows_only=self.wide_optimizer.optimizer in OPTIMIZERS,
             )
         if sparse_tables:
-            optimizer, lr, l1, l2 = self.deep_optimizer
-            lazy_l2 = optimizer != "ftrl"  # FTRL applies its own L2 sparsely
+            spec = self.deep_optimizer
+            lazy_l2 = spec.optimizer != "ftrl"  # FTRL applies its own L2 sparsely
             self.embedding_optimizer_ = make_optimizer(
-                (optimizer, lr, l1, 0.0 if lazy_l2 else l2),
+                spec._replace(l2=0.0) if lazy_l2 else spec,
                 sparse_tables,
                 "deep",
                 sparse=True,
             )
-            self.lazy_l2_ = l2 if lazy_l2 else 0.0
+            self.lazy_l2_ = spec.l2 if lazy_l2 else 0.0
         return self
 
     def _sparse_tables(self) -> list:
@@ -309,13 +166,11 @@ class WideDeepNet(SkorchNetHooks, NeuralNet):
         """
         self.zero_grad_all()
         n_rows = len(batch[1])
-        if self.data_parallel and n_rows == 0:  # this rank's shard is used up
+        if n_rows == 0:  # a data-parallel rank whose shard is used up
             step = {"loss": torch.zeros(()), "y_pred": None}
         else:
             step = self.train_step_single(batch, **fit_params)
         loss = step["loss"].item()
-        if not self.data_parallel:
-            self._check_loss(loss)
         self.notify(
             "on_grad_computed",
             named_parameters=TeeGenerator(self.get_all_learnable_params()),
@@ -325,9 +180,9 @@ class WideDeepNet(SkorchNetHooks, NeuralNet):
         wide = self.module_.wide
         if wide is not None and wide.weight.grad is not None:
             wide.weight.grad = wide.weight.grad * n_rows
-        if self.data_parallel:  # the gradients of all ranks' rows, on every rank
-            loss = _distributed.combine_gradients(self._gradient_layout(), loss, n_rows)
-            self._check_loss(loss)  # on every rank, as the loss is all ranks'
+        # the gradients and loss of all ranks' rows, on every rank (one process: as is)
+        loss = self.shards_.combine_gradients(self._gradient_layout, loss, n_rows)
+        self._check_loss(loss)
         if getattr(self, "lazy_l2_", 0.0):
             for table in self._sparse_tables():
                 grad = table.grad.coalesce()
@@ -367,10 +222,9 @@ class WideDeepNet(SkorchNetHooks, NeuralNet):
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         """Train; data-parallel ranks first agree on the batches per epoch."""
-        self.n_batches_ = None
-        if self.data_parallel:
-            own = len(TensorBatches(X, self.batch_size))
-            self.n_batches_ = _distributed.max_batches(own, self.device)
+        self.shards_ = Shards(self.data_parallel, check=False)
+        own = len(TensorBatches(X, self.batch_size))
+        self.n_batches_ = self.shards_.max_batches(own, self.device)
         with self._own_generators():
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
 
@@ -400,10 +254,7 @@ class WideDeepNet(SkorchNetHooks, NeuralNet):
     def on_epoch_begin(self, net, **kwargs):
         """Open the epoch's history row, then seed this epoch's generators."""
         super().on_epoch_begin(net, **kwargs)
-        if self.data_parallel:
-            seed = _distributed.epoch_seed(self.random_seed, len(self.history))
-        else:
-            seed = self.random_seed + len(self.history)
+        seed = self.shards_.epoch_seed(self.random_seed, len(self.history))
         shuffle = getattr(self, "_shuffle_generator", None)
         dropout = getattr(self, "_dropout_generator", None)
         for generator in (shuffle, dropout if dropout is not shuffle else None):
@@ -468,8 +319,8 @@ def make_net(
     module_params: dict,
     n_outputs: int,
     criterion: tuple,
-    wide_optimizer: tuple,
-    deep_optimizer: tuple,
+    wide_optimizer: OptimizerSpec,
+    deep_optimizer: OptimizerSpec,
     batch_size: int,
     device: str,
     random_seed: int,
@@ -486,8 +337,8 @@ def make_net(
     """
     criterion, criterion_params = criterion
     callbacks = list(callbacks)
-    if data_parallel:  # first: the others see the losses of all ranks
-        callbacks.insert(0, ("data_parallel", _distributed.DataParallelSync()))
+    # first: the others see the losses of all ranks
+    callbacks = Shards(data_parallel, check=False).callbacks() + callbacks
     if verbose >= 2:
         callbacks.append(("progress", BatchProgress()))
     if verbose >= 1:
@@ -513,44 +364,10 @@ def make_net(
         **{f"module__{name}": value for name, value in module_params.items()},
         module__n_outputs=n_outputs,
         module__random_seed=random_seed,
-        module__sparse_wide=wide_optimizer[0] in OPTIMIZERS,
+        module__sparse_wide=sparse_wide(
+            wide_optimizer.optimizer, module_params["n_wide"]
+        ),
         module__sparse_embedding_rows=(
-            SPARSE_EMBEDDING_ROWS if deep_optimizer[0] in OPTIMIZERS else None
+            SPARSE_EMBEDDING_ROWS if deep_optimizer.optimizer in OPTIMIZERS else None
         ),
     )
-
-
-def _padded(array, n_rows: int):
-    """Pad with zero rows (empty rows, for a Ragged) up to ``n_rows``."""
-    if isinstance(array, Ragged):
-        return array.padded(n_rows)
-    extra = np.zeros((n_rows - len(array), *array.shape[1:]), array.dtype)
-    return np.concatenate([array, extra])
-
-
-def module_device(module: torch.nn.Module) -> torch.device:
-    """Return the device of the module's weights."""
-    return next(module.parameters()).device
-
-
-def predict_logits(
-    module: torch.nn.Module, inputs: Mapping[str, np.ndarray]
-) -> np.ndarray:
-    """Logits of the module for all rows, float64, in large batches."""
-    device = module_device(module)
-    if module.training:
-        module.eval()
-    n_rows = len(next(iter(inputs.values())))
-    if n_rows == 0:
-        return np.zeros((0, module.bias.shape[0]))
-    n_padded = -(-n_rows // ROW_ALIGNMENT) * ROW_ALIGNMENT
-    padded = {name: _padded(a, n_padded) for name, a in inputs.items()}
-    with torch.inference_mode():
-        tensors = to_tensors(padded, device)
-        logits = [
-            module(
-                **{k: v[start : start + PREDICT_BATCH_SIZE] for k, v in tensors.items()}
-            )
-            for start in range(0, n_padded, PREDICT_BATCH_SIZE)
-        ]
-        return torch.cat(logits)[:n_rows].cpu().numpy().astype(np.float64)

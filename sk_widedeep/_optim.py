@@ -6,19 +6,96 @@ others are torch's own, stepping without importing ``torch._dynamo``.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import torch
 
-from ._compat import defer_dynamo_import, plain_step
+from ._compat import defer_dynamo_import, fused_adam_step, plain_step
 
 defer_dynamo_import()
+
+OPTIMIZERS = ("adam", "adagrad", "sgd", "ftrl")
+"""Optimizers known by name; the wide part gets sparse gradients with them."""
+
+DEFAULT_LR = {"adam": 1e-3, "adagrad": 0.01, "sgd": 0.01, "ftrl": 0.05}
+"""Learning rate of each named optimizer when the ``lr`` parameter is "auto"."""
+
+
+class OptimizerSpec(NamedTuple):
+    """What the estimator's parameters say of one part's optimizer.
+
+    Attributes
+    ----------
+    optimizer : str or type
+        A name from :data:`OPTIMIZERS` or a :class:`torch.optim.Optimizer`
+        class.
+    lr : float or "auto"
+        The learning rate; "auto" is :data:`DEFAULT_LR`'s (or the class's own).
+    l1, l2 : float
+        Regularization strengths.
+    """
+
+    optimizer: str | type
+    lr: float | str = "auto"
+    l1: float = 0.0
+    l2: float = 0.0
+
+
+def make_optimizer(
+    spec: OptimizerSpec, params, part: str, *, sparse: bool, rows_only=None
+):
+    """Build the optimizer of one part of the model.
+
+    Parameters
+    ----------
+    spec : OptimizerSpec
+        The optimizer, its learning rate and regularization.
+    params : list of Parameter
+        The part's parameters.
+    part : {"wide", "deep"}
+        Names the part in errors.
+    sparse : bool
+        Whether the parameters get sparse gradients.
+    rows_only : bool or None, default=None
+        Whether a step may change only the rows that have a gradient (no
+        weight decay but FTRL's); None: when ``sparse``.
+    """
+    optimizer, lr, l1, l2 = spec
+    rows_only = sparse if rows_only is None else rows_only
+    if optimizer == "ftrl":
+        return FTRL(params, lr=DEFAULT_LR["ftrl"] if lr == "auto" else lr, l1=l1, l2=l2)
+    if l1 or (rows_only and l2):
+        name = f"{part}_l1" if l1 else f"{part}_l2"
+        raise ValueError(
+            f"{name} needs {part}_optimizer='ftrl': {optimizer!r} cannot regularize "
+            f"the {part} part's sparse weights. Use {part}_optimizer='ftrl', or set "
+            f"{name}=0."
+        )
+    kwargs = {} if lr == "auto" else {"lr": lr}
+    if isinstance(optimizer, str):
+        kwargs.setdefault("lr", DEFAULT_LR[optimizer])
+        if sparse:
+            kind = {"adam": torch.optim.SparseAdam, "adagrad": Adagrad}
+            return kind.get(optimizer, SGD)(params, **kwargs)
+        # fused: one kernel for all parameters, 5x faster than the loop on CPU
+        kind = {"adam": Adam, "adagrad": Adagrad}
+        if optimizer in kind:
+            return kind[optimizer](params, weight_decay=l2, fused=True, **kwargs)
+        return SGD(params, weight_decay=l2, **kwargs)
+    if l2:
+        kwargs["weight_decay"] = l2
+    return optimizer(params, **kwargs)
 
 
 class Adam(torch.optim.Adam):
     """:class:`torch.optim.Adam`, stepping without importing ``torch._dynamo``.
 
-    The same arithmetic as torch's (its own step function is called); only
-    the decorator that imports ``torch._dynamo`` (about 1.3 s at the first
-    fit of a process) is left out. See :func:`._compat.plain_step`.
+    The same arithmetic as torch's (its own step function, or with
+    ``fused=True`` its fused kernel called directly); only the decorator
+    that imports ``torch._dynamo`` (about 1.3 s at the first fit of a
+    process) and, when fused, the regrouping of the parameters at every step
+    are left out. See :func:`._compat.plain_step` and
+    :func:`._compat.fused_adam_step`.
     """
 
     _step = staticmethod(plain_step(torch.optim.Adam))
@@ -26,6 +103,10 @@ class Adam(torch.optim.Adam):
     @torch.no_grad()
     def step(self, closure=None):
         """Take one optimization step."""
+        if closure is None and len(self.param_groups) == 1:  # ours: one group
+            group = self.param_groups[0]
+            if group["fused"] and fused_adam_step(group, group["params"], self.state):
+                return None
         return self._step(self, closure)
 
 
@@ -152,12 +233,15 @@ class FTRL(torch.optim.Optimizer):
 def _ftrl(z, n, w, grad, group):
     """One FTRL-Proximal step on matching tensors; returns new (z, n, w)."""
     alpha, beta, l1, l2 = group["lr"], group["beta"], group["l1"], group["l2"]
-    n_new = n + grad * grad
-    sigma = (n_new.sqrt() - n.sqrt()) / alpha
-    z_new = z + grad - sigma * w
-    shrunk = z_new - z_new.sign() * l1
-    w_new = -shrunk / ((beta + n_new.sqrt()) / alpha + l2)
-    return z_new, n_new, torch.where(z_new.abs() <= l1, 0.0, w_new)
+    n_new = torch.addcmul(n, grad, grad)
+    root = n_new.sqrt()
+    sigma = (root - n.sqrt()) / alpha
+    z_new = (z + grad).sub_(sigma.mul_(w))
+    shrunk = z_new - z_new.sign() * l1 if l1 else z_new
+    w_new = shrunk / root.add_(beta).div_(-alpha).sub_(l2)
+    if l1:
+        w_new = torch.where(z_new.abs() <= l1, 0.0, w_new)
+    return z_new, n_new, w_new
 
 
 def _z_for(w, group):

@@ -11,10 +11,14 @@ import hashlib
 import pickle
 
 from ._distributed import (
+    DataParallelSync,
     all_gather_objects,
     broadcast_module,
     broadcast_object,
     check_process_group,
+    combine_gradients,
+    epoch_seed,
+    max_batches,
     on_every_rank,
 )
 
@@ -28,11 +32,14 @@ class Shards:
         Whether the shards are the ranks of torch.distributed's default
         process group (checked to exist here); otherwise this process is the
         only shard.
+    check : bool, default=True
+        Check that the process group exists (a net, built before it trains,
+        leaves that to its fit).
     """
 
-    def __init__(self, data_parallel: bool):
+    def __init__(self, data_parallel: bool, *, check: bool = True):
         self.data_parallel = data_parallel
-        if data_parallel:
+        if data_parallel and check:
             check_process_group()
 
     def run(self, function):
@@ -65,3 +72,28 @@ class Shards:
                 "columns, same versions of the libraries), then wrap them in "
                 "FrozenEstimator."
             )
+
+    # -- training: what the net's steps and epochs agree on
+
+    def callbacks(self) -> list:
+        """Return the net's first callbacks: the ranks' losses averaged, everywhere."""
+        return [("data_parallel", DataParallelSync())] if self.data_parallel else []
+
+    def max_batches(self, n_batches: int, device) -> int | None:
+        """Batches per epoch of every shard: the largest shard's; None alone."""
+        return max_batches(n_batches, device) if self.data_parallel else None
+
+    def epoch_seed(self, seed: int, epoch: int) -> int:
+        """Seed of this shard's shuffling and dropout in ``epoch``."""
+        return epoch_seed(seed, epoch) if self.data_parallel else seed + epoch
+
+    def combine_gradients(self, layout, loss: float, n_rows: int) -> float:
+        """Give every shard the gradients of all shards' batches; the loss of all.
+
+        ``layout()`` lists ``(parameter, summed, sparse)`` (see
+        :func:`._distributed.combine_gradients`); it is called only when
+        there are several shards.
+        """
+        if not self.data_parallel:
+            return loss
+        return combine_gradients(layout(), loss, n_rows)

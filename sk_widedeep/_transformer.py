@@ -26,6 +26,12 @@ feeds in ``__widedeep_part__`` (``"wide"`` or ``"deep"``) and implements:
 ``__widedeep_values__(j)`` (the deep part)
     The value of each code of embedded input ``j``, for
     :meth:`~sk_widedeep.WideDeepClassifier.embeddings`.
+``__widedeep_layout__()`` (the deep part)
+    What the network needs to know of the arrays besides their widths:
+    the codes and embedding size of each single-valued and each
+    multi-valued embedded input, the multi-valued inputs' ``combiner``, and
+    ``n_periodic``, how many leading ``continuous`` inputs are numbers to
+    embed periodically (:func:`._module.network_params` reads it).
 
 The estimators use these names only: no private attribute of a transformer
 is read from outside its own module. A transformer without the protocol is

@@ -9,7 +9,7 @@ holds the same values.
 
 import numpy as np
 
-from ._features import is_periodic, output_names, speaks_protocol
+from ._features import output_names, speaks_protocol
 
 
 def load_shared_weights(old_wide, old_deep, old_module, wide, deep, module):
@@ -34,7 +34,7 @@ def load_shared_weights(old_wide, old_deep, old_module, wide, deep, module):
             if old_deep.embedding_dims_[i] == deep.embedding_dims_[j]:
                 embedding_rows[j] = (i, matches(old_keys[i], new_keys[j]))
     periodic_columns = None
-    if is_periodic(deep) and is_periodic(old_deep):
+    if module.periodic is not None and old_module.periodic is not None:
         periodic_columns = matches(
             old_deep.continuous_columns_, deep.continuous_columns_
         )

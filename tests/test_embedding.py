@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from sk_widedeep import EmbeddingEncoder
-from sk_widedeep._embedding import auto_embedding_dim
+from sk_widedeep._embedding import auto_embedding_dim, fourth_root_embedding_dim
 
 # One scaled value per number, for the tests of scaling
 SCALED = {"continuous_encoding": "scaled"}
@@ -143,19 +143,40 @@ def test_infinity_is_refused_where_it_cannot_be_scaled(scaling):
 
 
 @pytest.mark.parametrize(
+    "n_codes, dim", [(2, 8), (17, 8), (255, 8), (256, 32), (10**6, 32)]
+)
+def test_auto_embedding_dim_rule_has_two_sizes(n_codes, dim):
+    assert auto_embedding_dim(n_codes) == dim
+    assert auto_embedding_dim(n_codes, number_codes=True) == 8
+
+
+@pytest.mark.parametrize(
     "n_codes, dim", [(2, 8), (3, 8), (17, 13), (100, 19), (10**6, 32)]
 )
-def test_auto_embedding_dim_rule(n_codes, dim):
-    assert auto_embedding_dim(n_codes) == dim
+def test_fourth_root_embedding_dim_rule(n_codes, dim):
+    assert fourth_root_embedding_dim(n_codes) == dim
 
 
 def test_embedding_dim_int_dict_and_auto(frame):
     X, _ = frame
     assert EmbeddingEncoder(embedding_dim=4).fit(X).embedding_dims_.tolist() == [4] * 7
     encoder = EmbeddingEncoder(embedding_dim={"education": 3, "age": 2}).fit(X)
-    auto = [auto_embedding_dim(n) for n in encoder.cardinalities_]
+    n_categorical = 4
+    auto = [
+        auto_embedding_dim(n, number_codes=j >= n_categorical)
+        for j, n in enumerate(encoder.cardinalities_)
+    ]
     assert encoder.embedded_features_[4:] == ["user_id_code", "age_code", "hours_code"]
     assert encoder.embedding_dims_.tolist() == [3, *auto[1:5], 2, auto[6]]
+    # a number's codes get 8 even when a column of that many values gets 32
+    big = pd.concat([X, X]).assign(user_id=np.arange(2 * len(X)) % 300)
+    encoder = EmbeddingEncoder(categorical=["user_id"], continuous=["age"]).fit(big)
+    assert encoder.cardinalities_[0] > 256
+    assert encoder.embedding_dims_.tolist() == [32, 8]
+    rooted = EmbeddingEncoder(embedding_dim="fourth_root").fit(X)
+    assert rooted.embedding_dims_.tolist() == [
+        fourth_root_embedding_dim(n) for n in rooted.cardinalities_
+    ]
 
 
 def test_embedding_dim_dict_must_name_embedded_columns(frame):

@@ -59,6 +59,8 @@ VARIANTS = {
     "continuous_encoding='scaled'": deep(continuous_encoding="scaled"),
     "continuous_encoding='periodic'": deep(continuous_encoding="periodic"),
     "embed_continuous=False": deep(embed_continuous=False),
+    "n_bins=16": deep(n_bins=16),
+    "embedding_dim='fourth_root'": deep(embedding_dim="fourth_root"),
     "min_frequency=5": deep(min_frequency=5),
     "deep_l2=1e-3": {"deep_l2": 1e-3},
     "dropout=0.1": {"dropout": 0.1},
