@@ -47,7 +47,9 @@ autosummary_generate = True
 templates_path = ["_templates"]
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-exclude_patterns = ["_build"]
+# _*.rst are fragments that pages include (tables written by the benchmark
+# scripts): not pages of their own, nor entries of the search index
+exclude_patterns = ["_build", "_*.rst"]
 html_theme = "pydata_sphinx_theme"
 html_title = "sk_widedeep"
 html_static_path = ["_static"]
@@ -94,6 +96,30 @@ if not have_data and not online("https://files.grouplens.org"):
         "sk_widedeep.datasets.fetch_adult() and fetch_movielens_100k() once "
         "online, or point $SK_WIDEDEEP_DATA at a copy, to run them."
     )
+
+
+def forget_earlier_runs(gallery, examples, pattern):
+    """Remove what an earlier build that ran these examples left of them.
+
+    sphinx-gallery keeps an example's page, output included, while the
+    checksum it stored of the script matches; an example now rendered
+    without running would show that old output under the note saying that
+    it was not run. Without the checksum (and the figures) its page is
+    written anew, code only.
+    """
+    for script in examples.glob("plot_*.py"):
+        if not pattern.match(script.name):
+            continue
+        images = gallery / "images"
+        stale = [gallery / f"{script.name}.md5"]
+        stale += images.glob(f"sphx_glr_{script.stem}_*")
+        stale += (images / "thumb").glob(f"sphx_glr_{script.stem}_thumb.*")
+        for path in stale:
+            path.unlink(missing_ok=True)
+
+
+if examples_not_run:
+    forget_earlier_runs(DOCS / "auto_examples", DOCS.parent / "examples", NOT_RUN)
 
 NOT_RUN_NOTE = """
 .. note::
@@ -152,6 +178,9 @@ EXTERNAL_OBJECTS = {
             "numpy.ndarray": "reference/generated/numpy.ndarray.html#$",
             "numpy.random.RandomState": "reference/random/legacy.html#$",
         },
+        "py:function": {
+            "numpy.datetime_as_string": "reference/generated/$.html#$",
+        },
     }),
     "pandas": ("https://pandas.pydata.org/docs/", {
         "py:class": {"pandas.DataFrame": "reference/api/$.html#$"},
@@ -174,6 +203,7 @@ EXTERNAL_OBJECTS = {
                 "sklearn.model_selection.RandomizedSearchCV",
                 "sklearn.pipeline.Pipeline",
                 "sklearn.preprocessing.OneHotEncoder",
+                "sklearn.exceptions.NotFittedError",
             ],
             "modules/generated/$.html#$",
         ),

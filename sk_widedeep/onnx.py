@@ -1,6 +1,6 @@
 """Export a fitted model, vocabularies included, as one ONNX graph.
 
-Needs the ``onnx`` extra (``pip install "sk-widedeep[onnx]"``: onnx,
+Needs the ``onnx`` extra (``pip install ".[onnx]"`` from a checkout: onnx,
 onnxruntime, skl2onnx). :func:`to_onnx` writes a
 :class:`~sk_widedeep.WideDeepClassifier`, a
 :class:`~sk_widedeep.WideDeepRegressor`, a
