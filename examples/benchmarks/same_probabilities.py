@@ -6,7 +6,9 @@ were. For each configuration below, a fresh process imports ``sk_widedeep``
 from a checkout, fits on a synthetic table (numbers, low- and
 high-cardinality categories, missing values, a multi-valued column) and
 prints the predictions on held-out rows; the largest absolute difference
-between the two checkouts is reported per configuration.
+between the two checkouts is reported per configuration. Where the new
+checkout knows ``embedding_dim="fourth_root"`` (the rule before the two
+sizes of ``"auto"``), it is set, so that both fit the same model.
 
 Run from ``examples/benchmarks``, the old checkout made with
 ``git worktree add /tmp/old <commit>``::
@@ -57,6 +59,7 @@ import sys, json, warnings
 sys.path.insert(0, {checkout!r})
 warnings.simplefilter("ignore")
 import numpy as np, pandas as pd
+import sk_widedeep._embedding
 from sk_widedeep import (CrossProductTransformer, EmbeddingEncoder,
                          WideDeepClassifier, WideDeepRegressor)
 from sk_widedeep import _net
@@ -82,6 +85,12 @@ else:
     y = (logit + rng.logistic(size=n) > 0).astype(int)
 model = {estimator}
 model.set_params(random_state=0)
+if hasattr(sk_widedeep._embedding, "fourth_root_embedding_dim"):  # the same model
+    deep = model.deep
+    if deep == "auto":
+        model.set_params(deep=EmbeddingEncoder(embedding_dim="fourth_root"))
+    elif deep is not None:
+        deep.set_params(embedding_dim="fourth_root")
 model.fit(X[:2500], y[:2500])
 out = model.predict(X[2500:]) if name.startswith("regressor") else \\
     model.predict_proba(X[2500:])
