@@ -8,7 +8,11 @@ set, then times one ``fit`` of ``WideDeepClassifier(random_state=0)`` or of
 reading are not timed. The medians over ``--repeats`` are printed, with the
 geometric mean of the ratio. Run from ``examples/benchmarks``::
 
-    python fresh_fits.py [--sets NAME ...] [--repeats 3]
+    python fresh_fits.py [--sets NAME ...] [--repeats 3] [--checkout PATH]
+
+``--checkout`` imports ``sk_widedeep`` from another checkout (an older
+commit in a ``git worktree``), to compare two versions under the same
+conditions.
 """
 
 import argparse
@@ -19,7 +23,9 @@ import numpy as np
 from corpus import SETS, available
 
 CHILD = """
-import time, warnings
+import sys, time, warnings
+if {checkout!r}:
+    sys.path.insert(0, {checkout!r})
 warnings.simplefilter("ignore")
 from corpus import split
 X, _, y, _ = split({name!r})
@@ -35,8 +41,8 @@ print(time.perf_counter() - start)
 """
 
 
-def fresh_fit(name, ours):
-    code = CHILD.format(name=name, ours=ours)
+def fresh_fit(name, ours, checkout=None):
+    code = CHILD.format(name=name, ours=ours, checkout=str(checkout or ""))
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
@@ -47,6 +53,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", nargs="+", default=None)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--checkout", default=None, help="import sk_widedeep from this checkout"
+    )
     args = parser.parse_args()
     names = args.sets or [name for name in SETS if name in available()]
     ratios = []
@@ -54,7 +63,7 @@ def main():
     for name in names:
         ours, lightgbm = [], []
         for _ in range(args.repeats):
-            ours.append(fresh_fit(name, True))
+            ours.append(fresh_fit(name, True, args.checkout))
             lightgbm.append(fresh_fit(name, False))
         ratio = np.median(ours) / np.median(lightgbm)
         ratios.append(ratio)

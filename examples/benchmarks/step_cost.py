@@ -4,8 +4,9 @@ A default fit is *steps x cost per step*; this script measures the second
 factor. For each table, a fresh process imports ``sk_widedeep`` from the
 checkout it is given, reads the table's training rows, fits
 ``WideDeepClassifier(random_state=0, early_stopping=False)`` for 1 epoch,
-then for ``1 + EPOCHS`` epochs, and reports the difference in seconds over the
-difference in steps: the cost of a step with everything an epoch adds to it
+then for ``1 + EPOCHS`` epochs (more on small tables: at least ``MIN_STEPS``
+steps more), and reports the difference in seconds over the difference in
+steps: the cost of a step with everything an epoch adds to it
 (shuffling, batches, the optimizers, the epoch's history), without the fixed
 costs of a fit (checks, the transformers' fitting, building the net). The two
 checkouts run alternately, ``--repeats`` times each; the medians are printed
@@ -36,6 +37,7 @@ import numpy as np
 
 TABLES = ["magic", "german", "fair", "app_installs_longtail", "letter", "apps"]
 EPOCHS = 3
+MIN_STEPS = 300
 
 CHILD = """
 import sys, time, json, warnings
@@ -52,21 +54,24 @@ if name == "apps":
 else:
     from corpus import split
     X, _, y, _ = split(name)
+steps_per_epoch = -(-len(X) // 256)
+extra = max({epochs}, -(-{min_steps} // steps_per_epoch))
 times = []
-for epochs in (1, 1 + {epochs}):
+for epochs in (1, 1 + extra):
     model = WideDeepClassifier(random_state=0, early_stopping=False, max_epochs=epochs)
     start = time.perf_counter()
     model.fit(X, y)
     times.append(time.perf_counter() - start)
-steps_per_epoch = -(-len(X) // model.batch_size)
-print(json.dumps({{"ms": 1000 * (times[1] - times[0]) / ({epochs} * steps_per_epoch),
+print(json.dumps({{"ms": 1000 * (times[1] - times[0]) / (extra * steps_per_epoch),
                    "steps": steps_per_epoch}}))
 """
 
 
 def step_ms(checkout, name):
     """Milliseconds per step of one fresh process, and the steps per epoch."""
-    code = CHILD.format(checkout=str(checkout), name=name, epochs=EPOCHS)
+    code = CHILD.format(
+        checkout=str(checkout), name=name, epochs=EPOCHS, min_steps=MIN_STEPS
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
