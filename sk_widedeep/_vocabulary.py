@@ -183,9 +183,13 @@ class Vocabulary:
         self.categories = state["categories"]
         self.column = state["column"]
         self.kind = value_kind(self.categories)
-        self._codes = {
-            value: code for code, value in enumerate(self.categories, start=1)
-        }
+        # Dates and durations are keyed as pandas scalars: before numpy 2, a
+        # datetime64[ns] hashes unlike the Timestamp equal to it, so a lookup
+        # of a Timestamp would miss (and every date would be unknown).
+        keys = self.categories
+        if keys.dtype.kind in "mM":
+            keys = pd.Index(keys)
+        self._codes = {value: code for code, value in enumerate(keys, start=1)}
 
     @classmethod
     def fit(
@@ -241,6 +245,12 @@ class Vocabulary:
             # code -1 (missing) picks the appended 0.
             lookup = np.append(self.encode(np.asarray(values.categories)), 0)
             return lookup[values.codes]
+        kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else None
+        if kind in ("M", "m") and self.categories.dtype.kind == kind:
+            # Dates or durations (any unit) against those of fit: binary search
+            # in the fitted unit; NaT is found nowhere, so it is code 0.
+            dates = np.asarray(values).astype(self.categories.dtype)
+            return _search(self.categories, dates)
         numeric = isinstance(values, np.ndarray) and values.dtype.kind in "biuf"
         if numeric and self.categories.dtype.kind in "biuf":
             return _search(self.categories, values)

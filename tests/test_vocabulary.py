@@ -252,6 +252,35 @@ def test_vocabulary_many_rows_same_codes_as_few(make):
     assert set(many[values == "unseen"]) == {0} and set(many[values == None]) == {0}  # noqa: E711
 
 
+@pytest.mark.parametrize("unit", ["D", "m"])  # dates, then durations
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda v: v,  # datetime64[ns] / timedelta64[ns]
+        lambda v: v.astype(v.dtype.str[:-4] + "[s]"),  # another unit
+        lambda v: pd.Series(v).array,  # pandas' array
+        lambda v: pd.Series(v).to_numpy(dtype=object),  # Timestamps, Timedeltas
+        lambda v: np.tile(v, FACTORIZE_FROM // 3 + 1),  # many rows
+    ],
+    ids=["ns", "seconds", "pandas-array", "objects", "many-rows"],
+)
+def test_vocabulary_finds_dates_and_durations_in_every_form(unit, form):
+    # Before numpy 2, a datetime64[ns] hashed unlike its equal Timestamp, so a
+    # dict lookup missed and every date of fit came back as unknown (code 0).
+    if unit == "D":
+        seen = np.array(["2020-01-20", "2020-01-21", "2020-01-25"], "datetime64[ns]")
+        new = np.array(["2020-01-25", "NaT", "2021-06-01", "2020-01-20"], "M8[ns]")
+    else:
+        seen = pd.to_timedelta([0, 1, 5], unit="D").to_numpy()
+        new = pd.to_timedelta([5, None, 9, 0], unit="D").to_numpy()
+    vocabulary = Vocabulary.fit(seen, None, "day")
+    codes = vocabulary.encode(form(new))
+    expected = np.array([3, 0, 0, 1])  # NaT and a never-seen value: 0
+    np.testing.assert_array_equal(codes, np.resize(expected, len(codes)))
+    seen_codes = vocabulary.encode(form(seen))
+    np.testing.assert_array_equal(seen_codes, np.resize([1, 2, 3], len(seen_codes)))
+
+
 def test_vocabulary_numbers_by_binary_search():
     vocabulary = Vocabulary.fit(np.array([10, 30, 20, 30]), None, "c")
     assert vocabulary.categories.tolist() == [10, 20, 30]
