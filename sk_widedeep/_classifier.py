@@ -41,11 +41,29 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
         ``"balanced"``, ``n_samples / (n_classes * np.bincount(y))``. They
         multiply ``sample_weight``.
     %(training_parameters)s
+    temperature_scaling : bool, default=True
+        With early stopping's validation rows, fit a temperature ``T`` at
+        the end of every epoch (the one number that minimizes the validation
+        log loss of ``logits / T``), choose the epoch on that calibrated
+        loss, and keep the chosen epoch's ``T``: :meth:`predict_proba` is
+        ``sigmoid(logits / T)`` (``softmax`` for several classes). Dividing by
+        ``T > 0`` keeps the order of the scores, so predictions and binary
+        AUC are those of the same weights unscaled; only the confidence
+        changes. ``False`` keeps ``T = 1`` and chooses the epoch on the
+        plain validation loss, as before. Without validation rows
+        (``early_stopping=False``, or ``"auto"`` when the split is
+        impossible) there is nothing to fit it on and ``T = 1``.
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         The class labels.
+    temperature_ : float
+        The temperature ``T`` that divides the logits (1.0 without
+        ``temperature_scaling`` or validation rows), in
+        ``sk_widedeep._calibration.TEMPERATURE_RANGE``: the one of the
+        epoch whose weights the model keeps (:meth:`partial_fit` after such a
+        fit goes on validating on the same rows).
     %(fitted_attributes)s
 
     See Also
@@ -86,6 +104,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
     _parameter_constraints: dict = {
         **BaseWideDeep._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "temperature_scaling": ["boolean"],
     }
 
     def __init__(
@@ -106,7 +125,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
         batch_size=256,
         max_epochs=50,
         early_stopping="auto",
-        validation_fraction=0.1,
+        validation_fraction="auto",
         n_iter_no_change=5,
         device="auto",
         n_jobs=None,
@@ -115,6 +134,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
         callbacks=None,
         warm_start=False,
         data_parallel=False,
+        temperature_scaling=True,
     ):
         self.wide = wide
         self.deep = deep
@@ -140,6 +160,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
         self.callbacks = callbacks
         self.warm_start = warm_start
         self.data_parallel = data_parallel
+        self.temperature_scaling = temperature_scaling
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -284,7 +305,20 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
     def _output_names(self):
         return ["weight"] if len(self.classes_) == 2 else list(self.classes_)
 
+    def _scales_temperature(self):
+        return self.temperature_scaling
+
+    def _keep_temperature(self, best_row, *, fit_anew):
+        if best_row is not None and "temperature" in best_row:
+            self.temperature_ = float(best_row["temperature"])
+        elif fit_anew:
+            self.temperature_ = 1.0
+
     # Predictions.
+
+    def _logits(self, X):
+        """Return the network's logits divided by the fitted temperature."""
+        return super()._logits(X) / np.float32(getattr(self, "temperature_", 1.0))
 
     def decision_function(self, X):
         """Compute the logits: the log-odds of the positive class if binary.

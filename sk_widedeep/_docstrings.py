@@ -62,12 +62,15 @@ TRAINING_PARAMETERS = """\
         Hold out ``validation_fraction`` of the rows (stratified by class for
         a classifier), stop when the validation loss has not improved for
         ``n_iter_no_change`` epochs, and restore the weights of the best
-        epoch. ``"auto"`` turns it on when :meth:`fit` gets at least 500 rows
-        (and, for a classifier, every class has rows enough to be split), and
-        off for :meth:`partial_fit`. When off, every row is used for
-        training, for exactly ``max_epochs`` epochs.
-    validation_fraction : float, default=0.1
-        Share of the rows held out when early stopping is on.
+        epoch. ``"auto"`` turns it on in :meth:`fit` whenever the rows can
+        be split (for a classifier, when every class has rows enough to be
+        split), small tables included, and off for :meth:`partial_fit`.
+        When off, every row is used for training, for exactly ``max_epochs``
+        epochs.
+    validation_fraction : float or "auto", default="auto"
+        Share of the rows held out when early stopping is on. ``"auto"``
+        holds out 10% of the rows, but at least 100 rows and at most 20%:
+        20% below 500 rows, 100 rows from 500 to 1,000, 10% from 1,000.
     n_iter_no_change : int, default=5
         Epochs without improvement of the validation loss before stopping.
     device : str, default="auto"
@@ -129,7 +132,9 @@ FITTED_ATTRIBUTES = """\
     loss_curve_ : list of float
         Training loss of each epoch.
     validation_loss_curve_ : list of float or None
-        Validation loss of each epoch when early stopping was on.
+        Validation loss of each epoch when early stopping was on: the one
+        it watched, so the kept epoch is its smallest (for the classifier
+        with ``temperature_scaling``, the loss at that epoch's temperature).
     do_early_stopping_ : bool
         Whether the last :meth:`fit` used early stopping (``"auto"``
         resolved).

@@ -21,6 +21,7 @@ from skorch.helper import predefined_split
 from skorch.utils import TeeGenerator
 
 from ._batches import PREDICT_BATCH_SIZE, TensorBatches, TensorDataset
+from ._calibration import fit_temperature
 from ._compat import SkorchNetHooks, progress_bar_class
 from ._module import SeededDropout, WideDeepModule
 from ._optim import OPTIMIZERS, OptimizerSpec, make_optimizer
@@ -289,6 +290,49 @@ class WideDeepNet(SkorchNetHooks, NeuralNet):
         return (loss * weight.to(loss.device)).mean()
 
 
+class TemperatureScaling(Callback):
+    """Fit the temperature on the validation rows at the end of every epoch.
+
+    It keeps the validation batches' logits, targets and weights (those of
+    every data-parallel rank), fits :func:`._calibration.fit_temperature`
+    and records ``temperature`` and ``valid_loss_calibrated`` in the
+    epoch's history row, which early stopping then watches.
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._batches = []
+
+    def on_batch_end(self, net, batch=None, training=None, y_pred=None, **kwargs):
+        """Keep a validation batch's logits, targets and weights."""
+        if training or y_pred is None:
+            return
+        inputs, target = batch
+        weight = inputs.get("sample_weight") if isinstance(inputs, Mapping) else None
+        self._batches.append((y_pred.detach(), target, weight))
+
+    def on_epoch_end(self, net, **kwargs):
+        """Fit the temperature of this epoch and record it with its loss."""
+        own, self._batches = getattr(self, "_batches", []), []
+        mine = None
+        if own:
+            # the logits, the targets and the weights of this shard's batches
+            mine = [_cat_cpu(part) for part in zip(*own, strict=True)]
+        shards = [rows for rows in net.shards_.gather(mine) if rows is not None]
+        if not shards:
+            return
+        logits, target, weight = (_cat_cpu(part) for part in zip(*shards, strict=True))
+        temperature, loss = fit_temperature(logits, target, weight)
+        net.history.record("temperature", temperature)
+        net.history.record("valid_loss_calibrated", loss)
+
+
+def _cat_cpu(tensors):
+    """Concatenate tensors on the CPU (None when they are None: no weights)."""
+    if tensors[0] is None:
+        return None
+    return torch.cat([t.cpu() for t in tensors])
+
+
 class EpochLog(Callback):
     """Print one line per epoch: training loss, validation loss, seconds.
 
@@ -305,7 +349,14 @@ class EpochLog(Callback):
         """Print the epoch's line from the history row skorch just filled."""
         row = net.history[-1]
         line = f"epoch {row['epoch']:>3}  loss {row['train_loss']:.4f}"
-        if "valid_loss" in row:
+        if "valid_loss_calibrated" in row:
+            watched = [r.get("valid_loss_calibrated", math.inf) for r in net.history]
+            best = "  (best)" if min(watched) == watched[-1] else ""
+            line += (
+                f"  validation loss {row['valid_loss']:.4f}, at temperature "
+                f"{row['temperature']:.2f} {row['valid_loss_calibrated']:.4f}{best}"
+            )
+        elif "valid_loss" in row:
             best = "  (best)" if row.get("valid_loss_best") else ""
             line += f"  validation loss {row['valid_loss']:.4f}{best}"
         self.sink(f"{line}  {row['dur']:.2f} s")
@@ -329,24 +380,33 @@ def make_net(
     n_iter_no_change: int,
     verbose: int,
     data_parallel: bool = False,
+    temperature_scaling: bool = False,
 ) -> WideDeepNet:
     """Build the (uninitialized) skorch net of a Wide & Deep estimator.
 
     ``criterion`` is ``(loss class, its parameters)``: a torch loss of the
     module's output and the target, computed per row (``reduction="none"``).
+    With ``valid_data``, early stopping watches the validation loss, or with
+    ``temperature_scaling`` the loss after :class:`TemperatureScaling`.
     """
     criterion, criterion_params = criterion
     callbacks = list(callbacks)
     # first: the others see the losses of all ranks
     callbacks = Shards(data_parallel, check=False).callbacks() + callbacks
+    calibrates = valid_data is not None and temperature_scaling
+    if calibrates:  # before the log and early stopping, which read its record
+        callbacks.append(("temperature", TemperatureScaling()))
     if verbose >= 2:
         callbacks.append(("progress", BatchProgress()))
     if verbose >= 1:
         callbacks.append(("epoch_log", EpochLog()))
     if valid_data is not None:
-        callbacks.append(
-            ("early_stopping", EarlyStopping(patience=n_iter_no_change, load_best=True))
+        early_stopping = EarlyStopping(
+            monitor="valid_loss_calibrated" if calibrates else "valid_loss",
+            patience=n_iter_no_change,
+            load_best=True,
         )
+        callbacks.append(("early_stopping", early_stopping))
     return WideDeepNet(
         WideDeepModule,
         criterion=criterion,

@@ -120,7 +120,7 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
         batch_size=256,
         max_epochs=50,
         early_stopping="auto",
-        validation_fraction=0.1,
+        validation_fraction="auto",
         n_iter_no_change=5,
         device="auto",
         n_jobs=None,

@@ -840,6 +840,11 @@ def _convert_estimator(scope, operator, container):
                 name=graph.name("Add"),
             )
         return
+    temperature = np.float32(getattr(model, "temperature_", 1.0))
+    if temperature != 1:  # predict_proba's logits / temperature_
+        logits = graph.node(
+            "Div", [logits, graph.constant(np.array([[temperature]]))], "scaled"
+        )
     if len(model.classes_) == 2:
         positive = graph.node("Sigmoid", [logits], "p")
         negative = graph.node(

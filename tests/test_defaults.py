@@ -13,7 +13,7 @@ from sklearn.model_selection import train_test_split
 from skorch.callbacks import Callback
 
 from sk_widedeep import EmbeddingEncoder, WideDeepClassifier
-from sk_widedeep._base import EARLY_STOPPING_MIN_ROWS
+from sk_widedeep._base import MIN_VALIDATION_ROWS
 from sk_widedeep._module import PeriodicEmbedding
 
 TINY = {"hidden_units": (8,), "batch_size": 1024, "random_state": 0}
@@ -30,15 +30,17 @@ def numbers(n_rows, seed=0):
 
 
 @pytest.mark.parametrize(
-    "n_rows, expected",
-    [(EARLY_STOPPING_MIN_ROWS - 1, False), (EARLY_STOPPING_MIN_ROWS, True)],
+    "n_rows, held_out",
+    [(40, 8), (200, 40), (499, 100), (700, MIN_VALIDATION_ROWS), (2000, 200)],
 )
-def test_early_stopping_auto_switches_at_500_rows(n_rows, expected):
-    assert EARLY_STOPPING_MIN_ROWS == 500  # documented
+def test_early_stopping_auto_holds_out_rows_of_every_table(n_rows, held_out):
+    assert MIN_VALIDATION_ROWS == 100  # documented
     X, y = numbers(n_rows)
     clf = WideDeepClassifier(max_epochs=1, **TINY).fit(X, y)
-    assert clf.do_early_stopping_ is expected
-    assert (clf.validation_loss_curve_ is not None) is expected
+    assert clf.do_early_stopping_ is True
+    assert len(clf.validation_loss_curve_) == 1
+    _, valid_rows = clf._validation_split(y)
+    assert len(valid_rows) == held_out
     # partial_fit never holds rows out under "auto"
     clf = WideDeepClassifier(max_epochs=1, **TINY).partial_fit(X, y, classes=[0, 1])
     assert clf.do_early_stopping_ is False
@@ -69,7 +71,7 @@ def test_early_stopping_restores_the_best_epoch():
 
 
 def test_early_stopping_auto_is_off_when_a_class_is_too_small_to_split():
-    X, y = numbers(EARLY_STOPPING_MIN_ROWS + 100)
+    X, y = numbers(600)
     y[:] = 0
     y[0], y[1:5] = 2, 1  # class 2 has a single row: no stratified split
     clf = WideDeepClassifier(max_epochs=2, **TINY).fit(X, y)

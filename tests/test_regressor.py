@@ -200,14 +200,17 @@ def test_score_is_r2_and_the_wide_weights_have_one_column():
     assert "city=oslo&device=phone" in weights.index
 
 
-def test_early_stopping_auto_holds_out_rows_from_500():
+def test_early_stopping_auto_holds_out_rows_of_small_tables_too():
     X, y, _ = make_regression(600)
     params = {k: v for k, v in FAST.items() if k != "early_stopping"}
-    reg = WideDeepRegressor(**params, n_iter_no_change=2).fit(X, y)
-    assert reg.do_early_stopping_
-    assert len(reg.validation_loss_curve_) == reg.n_iter_
-    small = WideDeepRegressor(**params).fit(X[:400], y[:400])
-    assert not small.do_early_stopping_ and small.validation_loss_curve_ is None
+    for n_rows, held_out in [(600, 100), (150, 30)]:
+        reg = WideDeepRegressor(**params, n_iter_no_change=2)
+        reg.fit(X[:n_rows], y[:n_rows])
+        assert reg.do_early_stopping_
+        assert len(reg.validation_loss_curve_) == reg.n_iter_
+        assert len(reg._validation_split(y[:n_rows])[1]) == held_out
+    off = WideDeepRegressor(**params, early_stopping=False).fit(X[:150], y[:150])
+    assert not off.do_early_stopping_ and off.validation_loss_curve_ is None
 
 
 def test_partial_fit_keeps_the_first_chunks_scaling_and_continues():
