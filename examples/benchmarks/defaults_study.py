@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from corpus import SETS, available, split, validation_split
+from corpus import SETS, SMALL_SETS, available, linear_baseline, split, validation_split
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import log_loss, roc_auc_score
 
@@ -53,6 +53,13 @@ def deep(**params):
 # last round of the study; docs/quality.rst has the earlier rounds' tables)
 VARIANTS = {
     "defaults": {},
+    "temperature_scaling=False": {"temperature_scaling": False},
+    "early_stopping=False": {"early_stopping": False},
+    "early_stopping=True": {"early_stopping": True},
+    "early_stopping=True, validation_fraction=0.2": {
+        "early_stopping": True,
+        "validation_fraction": 0.2,
+    },
     "previous defaults": PREVIOUS,
     "early_stopping=False, max_epochs=8": {"early_stopping": False, "max_epochs": 8},
     "n_iter_no_change=3": {"n_iter_no_change": 3},
@@ -86,6 +93,8 @@ def make(model, seed):
         return lightgbm(seed)
     if model == "HistGradientBoosting":
         return HistGradientBoostingClassifier(random_state=seed)
+    if model == "linear":
+        return linear_baseline(seed)
     return WideDeepClassifier(random_state=seed, **VARIANTS[model])
 
 
@@ -131,11 +140,11 @@ def fit_and_score(model, seed, data):
     return {"log_loss": loss, "auc": auc, "fit_seconds": seconds, "epochs": epochs}
 
 
-def warm_up():
+def warm_up(references=REFERENCES):
     """One small fit of each kind, so that no timing pays first-call costs."""
     X, y = pd.DataFrame({"a": np.arange(200.0), "b": list("xy") * 100}), [0, 1] * 100
     X["b"] = X["b"].astype("category")
-    for model in (*REFERENCES, "defaults"):
+    for model in (*references, "defaults"):
         make(model, 0).fit(X, y)
 
 
@@ -216,17 +225,24 @@ def main():
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--out", default="defaults_study.csv")
     parser.add_argument("--rst", default=None, help="write the summary here")
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="the small tables (corpus.SMALL_SETS), with the linear baseline",
+    )
     args = parser.parse_args()
+    references = (*REFERENCES, "linear") if args.small else REFERENCES
     unknown = set(args.variants) - set(VARIANTS)
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}; known: {list(VARIANTS)}")
-    names = args.sets or [name for name in SETS if name in available()]
+    sets = SMALL_SETS if args.small else SETS
+    names = args.sets or available(sets)
     out = Path(args.out)
     done = set()
     if out.exists():
         old = pd.read_csv(out)
         done = set(zip(old["set"], old["model"], old["seed"], strict=True))
-    warm_up()
+    warm_up(references)
     with out.open("a", newline="") as file:
         writer = csv.DictWriter(file, FIELDS)
         if not done:
@@ -236,7 +252,7 @@ def main():
             data = validation_split(X_train, y_train)
             for seed in args.seeds:
                 # alternate: LightGBM, a variant of ours, HGB, the next one...
-                todo = [*REFERENCES, *args.variants]
+                todo = [*references, *args.variants]
                 todo = [m for m in todo if (name, m, seed) not in done]
                 for model in todo:
                     row = {"set": name, "model": model, "seed": seed}
@@ -250,7 +266,7 @@ def main():
                         flush=True,
                     )
     results = pd.read_csv(out)
-    results = results[results.model.isin([*REFERENCES, *args.variants])]
+    results = results[results.model.isin([*references, *args.variants])]
     results = results[results.set.isin(names) & results.seed.isin(args.seeds)]
     pd.set_option("display.width", 250)
     print()
@@ -259,7 +275,7 @@ def main():
     if args.rst:
         write_rst(args.rst, table)
     print()
-    shown = [*REFERENCES, *args.variants[:6]]
+    shown = [*references, *args.variants[:6]]
     print(per_set(results, shown).to_string(float_format=lambda v: f"{v:.4f}"))
 
 
