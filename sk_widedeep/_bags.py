@@ -11,8 +11,11 @@ columns (no per-row Python); :func:`bag_codes` sorts each row's codes and
 drops repeats, so that a row's codes do not depend on the order of its
 values.
 
-Missing cells (None, NaN) and empty ones mean "no value": a row with no
-values. With a separator, empty members (``"a||b"``, ``""``) are dropped.
+An empty cell (``[]``, ``""`` with a separator) means "no value": a row
+with no values. A missing cell (None, NaN) is not an empty one: it holds
+one missing member (NaN), which the vocabularies code as their missing slot,
+as a missing single value is. Missing members inside a cell, and with a
+separator empty members (``"a||b"``), are dropped.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ def read_bags(values, label: str, separator: str | None = None) -> Ragged:
     separator : str or None, default=None
         Split string cells on it; None reads list-like cells.
     """
+    missing_cells = np.asarray(pd.isna(values), dtype=bool).reshape(-1)
     if _arrow_list_type(getattr(values, "dtype", None)):
         flat, lengths = _from_arrow(values)
     elif separator is not None:
@@ -82,13 +86,21 @@ def read_bags(values, label: str, separator: str | None = None) -> Ragged:
         flat, lengths = _from_strings(cells, label, separator)
     else:
         flat, lengths = _from_cells(np.asarray(values, dtype=object), label)
-    # missing members (None, NaN) are no value, as a missing cell is
+    # missing members (None, NaN) inside a cell are no value
     present = ~pd.isna(flat) if flat.size else np.ones(0, dtype=bool)
     if not present.all():
         rows = np.repeat(np.arange(len(lengths)), lengths)
         lengths = np.bincount(rows[present], minlength=len(lengths)).astype(np.int64)
         flat = flat[present]
-    return Ragged.from_lengths(_plain(flat), lengths)
+    flat = _plain(flat)
+    if missing_cells.any():  # a missing cell: one missing member (it had none)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[missing_cells]
+        member = np.nan if flat.dtype.kind == "f" else None
+        flat = np.insert(
+            flat if flat.dtype.kind == "f" else flat.astype(object), starts, member
+        )
+        lengths = lengths + missing_cells
+    return Ragged.from_lengths(flat, lengths)
 
 
 def _typed(cells, types):
@@ -222,7 +234,7 @@ def value_counts(bags: Ragged, label: str):
     Returns
     -------
     values : ndarray
-        The distinct values (missing ones never reach here).
+        The distinct values (a missing cell's member is not counted).
     counts : ndarray of int64
     """
     try:
@@ -236,9 +248,11 @@ def value_counts(bags: Ragged, label: str):
     uniques = np.asarray(uniques, dtype=bags.values.dtype)
     if not len(uniques):
         return uniques, np.zeros(0, dtype=np.int64)
+    present = codes >= 0  # missing members (of missing cells) are no value
+    rows, codes = bags.rows[present], codes[present]
     # a value repeated in a row counts once: distinct (row, value) pairs, by
     # sorting keys that are in row order already (faster than hashing them)
-    pairs = bags.rows * len(uniques) + codes
+    pairs = rows * len(uniques) + codes
     pairs.sort()
     distinct = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
     return uniques, np.bincount(distinct % len(uniques), minlength=len(uniques))

@@ -33,6 +33,8 @@ from ._features import (
     fit_parts,
     output_names,
     resolve_parts,
+    slot_counts,
+    unseen_slots,
 )
 from ._module import network_params
 from ._net import make_net, rollback_on_error
@@ -272,8 +274,32 @@ class BaseWideDeep(BaseEstimator):
             load_shared_weights(*previous[:3], self.wide_, self.deep_, net.module_)
         shards.same_start(net.module_)  # every rank starts from rank 0's weights
         self._train(net, inputs, target, weight, epochs=epochs)
+        self._slot_counts = None  # a new fit: no training row counted yet
+        self._average_unseen(shards, net.module_, inputs, n_wide)
         self.net_ = net
         return self
+
+    def _average_unseen(self, shards, module, inputs, n_wide):
+        """Unseen slots no training row reached: the mean of their blocks' values.
+
+        The rows are counted over every shard (so that the ranks agree) and
+        over every call since :meth:`fit` (``partial_fit`` adds its chunk's),
+        and the mean is set after each, as the optimizers may have reset it.
+        """
+        wide_slots, deep_slots = unseen_slots(self.wide_, self.deep_)
+        if not (wide_slots or deep_slots):
+            return
+        gathered = shards.gather(slot_counts(inputs, n_wide, deep_slots))
+        wide_counts = sum(counts[0] for counts in gathered)
+        deep_counts = {
+            j: sum(counts[1][j] for counts in gathered) for j, *_ in deep_slots
+        }
+        before = getattr(self, "_slot_counts", None)
+        if before is not None:
+            wide_counts = wide_counts + before[0]
+            deep_counts = {j: c + before[1][j] for j, c in deep_counts.items()}
+        self._slot_counts = (wide_counts, deep_counts)
+        module.average_unseen(wide_slots, deep_slots, wide_counts, deep_counts)
 
     def _partial_fit_more(self, X, y, sample_weight):
         """One more epoch of an already fitted model on (X, y)."""
@@ -282,6 +308,8 @@ class BaseWideDeep(BaseEstimator):
         inputs = shards.run(lambda: feature_arrays(self.wide_, self.deep_, X)[0])
         with rollback_on_error(self.net_):
             self._train(self.net_, inputs, target, weight, epochs=1)
+        n_wide = getattr(self.wide_, "n_output_features_", 0)
+        self._average_unseen(shards, self.net_.module_, inputs, n_wide)
         return self
 
     def _prepare(self, shards, X, y, sample_weight, *, first, target_spec=None):
@@ -504,8 +532,9 @@ class BaseWideDeep(BaseEstimator):
             Indexed by value (the values themselves, not strings, for a
             vocabulary; ``#k`` for a hashed code, bucket bounds for a number
             code). A single-valued column's first row is ``"<other>"``, the
-            vector of unknown, rare and missing values; a multi-valued column
-            has none, as unknown values are skipped.
+            vector of unknown and rare values (a multi-valued column has
+            none, as unknown values are skipped), and a vocabulary's last
+            row ``"<missing>"``, that of a missing value (or cell).
         """
         check_is_fitted(self)
         deep = self.deep_

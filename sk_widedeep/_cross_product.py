@@ -48,13 +48,15 @@ class CrossProductTransformer(ColumnEncoder):
     :class:`~sklearn.linear_model.LogisticRegression` takes directly: together
     they are the paper's wide-only model.
 
-    Every block has an "other" slot (its first) for values that are unknown
-    at transform time, rare in training (``min_frequency``) or missing, so
-    :meth:`transform` never fails on new values. Numeric columns are cut into
-    ``n_bins`` quantile buckets. With ``hash_buckets`` no vocabulary is kept:
-    every categorical column and every cross is hashed into a fixed number of
-    slots, so the width is known before any data is seen and the memory does
-    not grow with the number of distinct values.
+    Every block has an "other" slot (its first) for values that are unknown at
+    transform time or rare in training (``min_frequency``), so :meth:`transform`
+    never fails on new values; a categorical column's missing values have a slot of
+    their own (its last, ``<missing>``): a value never seen is not read as the
+    missing values of fit were. Numeric columns are cut into ``n_bins`` quantile
+    buckets. With ``hash_buckets`` no vocabulary is kept: every categorical column
+    and every cross is hashed into a fixed number of slots, so the width is known
+    before any data is seen and the memory does not grow with the number of distinct
+    values.
 
     Parameters
     ----------
@@ -142,7 +144,8 @@ class CrossProductTransformer(ColumnEncoder):
     which is 1 only when every binary feature of the cross is 1. A block's
     slots are therefore the observed combinations of its columns' values;
     a row whose value in any column of a cross falls in that column's other
-    slot falls in the cross's other slot.
+    slot falls in the cross's other slot (a missing value is a value of the
+    cross: ``education=<missing>&occupation=Sales``, if seen in fit).
 
     The output has one 1 per block and row, so its row sums are constant.
     A cross is computed from the integer codes of its columns (a mixed-radix
@@ -171,9 +174,11 @@ class CrossProductTransformer(ColumnEncoder):
     >>> X = pd.DataFrame({"gender": ["f", "m", "f"], "lang": ["en", "en", "fr"]})
     >>> wide = CrossProductTransformer(crosses=[("gender", "lang")]).fit(X)
     >>> wide.transform(X).toarray()
-    array([[0., 1., 0., 0., 1., 0., 0., 1., 0., 0.],
-           [0., 0., 1., 0., 1., 0., 0., 0., 0., 1.],
-           [0., 1., 0., 0., 0., 1., 0., 0., 1., 0.]])
+    array([[0., 1., 0., 0., 0., 1., 0., 0., 0., 1., 0., 0.],
+           [0., 0., 1., 0., 0., 1., 0., 0., 0., 0., 0., 1.],
+           [0., 1., 0., 0., 0., 0., 1., 0., 0., 0., 1., 0.]])
+    >>> wide.get_feature_names_out()[:4].tolist()
+    ['gender=<other>', 'gender=f', 'gender=m', 'gender=<missing>']
     >>> wide.get_feature_names_out()[-4:].tolist()
     ['gender&lang=<other>', 'gender=f&lang=en', 'gender=f&lang=fr', 'gender=m&lang=en']
 
@@ -472,7 +477,8 @@ class CrossProductTransformer(ColumnEncoder):
         """Get the name of every slot, e.g. ``education=Bachelors&occupation=Sales``.
 
         The first slot of each block is its other slot, e.g.
-        ``education=<other>``.
+        ``education=<other>``; the last slot of a categorical column's
+        block is its missing slot, e.g. ``education=<missing>``.
 
         Parameters
         ----------
@@ -513,6 +519,21 @@ class CrossProductTransformer(ColumnEncoder):
                 [names[p] for p in positions], [self._keys_of(p) for p in positions]
             )
         return out
+
+    def __widedeep_unseen__(self) -> list[tuple[int, int, int]]:
+        """Return the blocks with an unseen slot: ``(it, first value, stop)``.
+
+        A vocabulary's (its values, not its missing slot) and a cross's, in
+        output positions. Hashed blocks and buckets have none.
+        """
+        blocks = [self._encoders[p] for p in self._positions] + list(self._crosses)
+        slots = []
+        for block, start in zip(blocks, self._offsets[:-1], strict=True):
+            if isinstance(block, Vocabulary):
+                slots.append((start, start + 1, start + 1 + len(block.categories)))
+            elif isinstance(block, Cross):
+                slots.append((start, start + 1, start + block.n_codes))
+        return [tuple(map(int, slot)) for slot in slots]
 
     def _keys_of(self, position: int) -> list[tuple]:
         return self._encoders[position].exact_keys

@@ -58,19 +58,18 @@ def fourth_root_embedding_dim(n_codes: int) -> int:
 class EmbeddingEncoder(ColumnEncoder):
     r"""Integer codes and scaled numbers: the deep part's input.
 
-    Each categorical column becomes integer codes, ``1..n`` for the values
-    kept in fit and 0 for every other value (unknown, rare or missing): the
-    rows of its embedding table. Each continuous column becomes, by default,
-    a piecewise-linear encoding over its training quantiles (or one scaled
-    value: zero mean and unit variance, or the paper's CDF scaling), its
-    missing values filled with the training median; a column with missing
-    values in fit also gets a 0/1 missing-indicator column. With
-    ``embed_continuous=True`` each continuous column is also embedded: its
-    frequent numbers get codes of their own and the others the code of their
-    quantile bucket. No NaN ever comes out. With ``hash_buckets`` the
-    categorical columns keep no vocabulary: their values are hashed into a
-    fixed number of codes, so the embedding tables' sizes are known before
-    any data is seen.
+    Each categorical column becomes integer codes, ``1..n`` for the values kept in
+    fit, 0 for every other value (unknown or rare) and ``n + 1`` for a missing
+    value: the rows of its embedding table. Each continuous column becomes, by
+    default, a piecewise-linear encoding over its training quantiles (or one scaled
+    value: zero mean and unit variance, or the paper's CDF scaling), its missing
+    values filled with the training median; a column with missing values in fit also
+    gets a 0/1 missing-indicator column. With ``embed_continuous=True`` each
+    continuous column is also embedded: its frequent numbers get codes of their own
+    and the others the code of their quantile bucket. No NaN ever comes out. With
+    ``hash_buckets`` the categorical columns keep no vocabulary: their values are
+    hashed into a fixed number of codes, so the embedding tables' sizes are known
+    before any data is seen.
 
     Parameters
     ----------
@@ -247,9 +246,9 @@ class EmbeddingEncoder(ColumnEncoder):
     array([[1., 0., 0., 0.],
            [2., 1., 0., 0.],
            [1., 1., 0., 1.],
-           [0., 1., 1., 0.]])
+           [3., 1., 1., 0.]])
     >>> enc.cardinalities_.tolist(), enc.embedding_dims_.tolist()
-    ([3], [8])
+    ([4], [8])
     >>> enc.get_feature_names_out().tolist()
     ['city', 'age_piece0', 'age_piece1', 'age_missing']
     >>> enc.bin_edges_
@@ -263,7 +262,7 @@ class EmbeddingEncoder(ColumnEncoder):
     array([[ 1.   , -1.225,  0.   ],
            [ 2.   ,  0.   ,  0.   ],
            [ 1.   ,  0.   ,  1.   ],
-           [ 0.   ,  1.225,  0.   ]])
+           [ 3.   ,  1.225,  0.   ]])
 
     With ``embed_continuous=True`` (the default), ``age`` is embedded too,
     here every age seen at least once getting a code of its own:
@@ -571,12 +570,12 @@ class EmbeddingEncoder(ColumnEncoder):
         return {**arrays, **{f"bag{j}": bag for j, bag in enumerate(bags)}}
 
     def __widedeep_values__(self, j: int) -> list:
-        """Value of each code of embedded input ``j``, ``"<other>"`` for code 0."""
+        """Value of each code of embedded input ``j`` (and the two slots' labels)."""
         coder = self._coders[j]
         categories = getattr(coder, "categories", None)
         if categories is None:  # hashed codes, number codes: their labels
             return list(coder.labels)
-        return [coder.labels[0], *categories.tolist()]
+        return [coder.labels[0], *categories.tolist(), coder.labels[-1]]
 
     def __widedeep_layout__(self) -> dict:
         """Return the embedded inputs' codes and sizes, combiner and periodic count."""
@@ -590,6 +589,19 @@ class EmbeddingEncoder(ColumnEncoder):
             "combiner": self.combiner,
             "n_periodic": len(self._continuous) if periodic else 0,
         }
+
+    def __widedeep_unseen__(self) -> list[tuple[int, int, int]]:
+        """Return the single-valued vocabularies: ``(input, first value, stop)``.
+
+        Code 0 is the unseen slot, the values the codes from 1 (the missing
+        slot, the last code, left out). Hashed and number codes have no
+        unseen slot; a multi-valued column skips unknown values.
+        """
+        return [
+            (j, 1, 1 + len(coder.categories))
+            for j, coder in enumerate(self._coders[: len(self._vocabularies)])
+            if isinstance(coder, Vocabulary)
+        ]
 
     def __widedeep_keys__(self) -> list[list[tuple]]:
         """Exact keys of every embedded input's codes (for warm start)."""

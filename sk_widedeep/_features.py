@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._columns import Columns
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
+from ._ragged import Ragged
 
 AUTO = {"wide": CrossProductTransformer, "deep": EmbeddingEncoder}
 """The transformer each part gets for ``"auto"``."""
@@ -121,6 +122,37 @@ def feature_arrays(wide, deep, X, fit_wide=False, fit_deep=False):
         Xt = deep.fit_transform(X) if fit_deep else deep.transform(X)
         inputs["continuous"] = _dense_float32(Xt)
     return inputs, n_wide
+
+
+def unseen_slots(wide, deep) -> tuple[list, list]:
+    """Return the parts' unseen slots (``__widedeep_unseen__``), or none."""
+    return tuple(
+        getattr(part, "__widedeep_unseen__", list)()
+        if speaks_protocol(part, name)
+        else []
+        for part, name in ((wide, "wide"), (deep, "deep"))
+    )
+
+
+def slot_counts(inputs, n_wide: int, deep_slots) -> tuple[np.ndarray, dict]:
+    """Training rows of each wide slot and of each code of the ``deep_slots``.
+
+    Returns
+    -------
+    wide_counts : ndarray of int64 of shape (n_wide,)
+    deep_counts : dict of int to ndarray of int64
+        For each embedded input of ``deep_slots``, the rows of each code.
+    """
+    wide_counts = np.zeros(n_wide, dtype=np.int64)
+    indices = inputs.get("wide_indices")
+    if indices is not None and n_wide:
+        flat = indices.values if isinstance(indices, Ragged) else np.ravel(indices)
+        wide_counts = np.bincount(flat, minlength=n_wide)
+    deep_counts = {
+        j: np.bincount(inputs["categorical"][:, j], minlength=stop + 1)
+        for j, _, stop in deep_slots
+    }
+    return wide_counts, deep_counts
 
 
 def deep_layout(deep) -> dict:

@@ -553,6 +553,43 @@ class WideDeepModule(nn.Module):
                 new.copy_(previous)
         self.bias.copy_(old.bias)
 
+    @torch.no_grad()
+    def average_unseen(self, wide_slots, deep_slots, wide_counts, deep_counts):
+        """Give each unseen slot that no training row reached its block's mean.
+
+        A value never seen in fit is then scored as the average value seen
+        (each weighted by its rows), not by the slot's initial zeros. A slot
+        that rare values trained (``min_frequency``) keeps what it learned.
+
+        Parameters
+        ----------
+        wide_slots : list of (int, int, int)
+            ``(unseen row, first value row, stop)`` of the wide weights.
+        deep_slots : list of (int, int, int)
+            ``(embedded input, first value code, stop)``; the unseen code is 0.
+        wide_counts : ndarray of int
+            Training rows of each wide row.
+        deep_counts : dict of int to ndarray of int
+            Training rows of each code of the embedded inputs in ``deep_slots``.
+        """
+        if self.wide is not None:
+            for unseen, start, stop in wide_slots:
+                _average_into(self.wide.weight, unseen, start, stop, wide_counts)
+        for column, start, stop in deep_slots:
+            rows = self.embedding_rows(column)
+            _average_into(rows, 0, start, stop, deep_counts[column])
+
+
+def _average_into(rows: torch.Tensor, unseen: int, start: int, stop: int, counts):
+    """Set ``rows[unseen]`` to the count-weighted mean of ``rows[start:stop]``.
+
+    Only where no row reached ``unseen`` and some reached the others.
+    """
+    weights = torch.as_tensor(counts[start:stop], dtype=rows.dtype, device=rows.device)
+    if counts[unseen] > 0 or not weights.sum() > 0:
+        return
+    rows[unseen] = (weights[:, None] * rows[start:stop]).sum(0) / weights.sum()
+
 
 def _copy_rows(new: torch.Tensor, old: torch.Tensor, rows) -> None:
     """new[i] = old[rows[i]] wherever rows[i] >= 0."""

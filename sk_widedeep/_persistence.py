@@ -51,8 +51,16 @@ from ._vocabulary import (
 )
 
 FORMAT = "sk_widedeep model"
-FORMAT_VERSION = 1
-"""Version of the file layout; files of a newer version are refused."""
+FORMAT_VERSION = 2
+"""Version of the file layout; files of a newer version are refused.
+
+Version 2: a categorical column's vocabulary has a missing slot apart from
+the other slot, so its weights have one more row than in version 1, whose
+files are refused with the fix (fit and save again).
+"""
+
+OLDEST_FORMAT_VERSION = 2
+"""The oldest version read."""
 
 _JSON, _TENSORS = "model.json", "tensors.pt"
 
@@ -267,6 +275,14 @@ def _read(path: Path):
             f"{document.get('sk_widedeep_version')} in format version {version}; "
             f"this sk_widedeep ({__version__}) reads versions up to "
             f"{FORMAT_VERSION}. Upgrade sk_widedeep to load it."
+        )
+    if version < OLDEST_FORMAT_VERSION:
+        raise _ModelFileError(
+            f"{str(path)!r} was written by sk_widedeep "
+            f"{document.get('sk_widedeep_version')} in format version {version}, "
+            "whose vocabularies gave missing and unknown values one slot; this "
+            f"sk_widedeep ({__version__}) gives them two and reads versions from "
+            f"{OLDEST_FORMAT_VERSION}. Fit the model again and save it."
         )
     try:
         tensors = torch.load(

@@ -20,6 +20,13 @@ feeds in ``__widedeep_part__`` (``"wide"`` or ``"deep"``) and implements:
 ``__widedeep_keys__()``
     The exact keys warm start matches weights by: for the wide part, one
     per output slot; for the deep part, one list per embedded input.
+``__widedeep_unseen__()`` (optional)
+    The unseen slots and the value slots of their blocks: ``(unseen slot,
+    first value slot, stop)`` in the wide part's output positions, or
+    ``(embedded input, first value code, stop)`` for the deep part (unseen
+    code 0). After :meth:`fit`, an unseen slot that no training row reached
+    is given the row-weighted mean of its block's values
+    (:meth:`._module.WideDeepModule.average_unseen`).
 ``__widedeep_text_columns__()``
     The columns that held strings in fit (the command line reads them as
     text).

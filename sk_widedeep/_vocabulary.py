@@ -2,7 +2,13 @@
 
 Every feature the two transformers produce is an integer code per row, with
 code 0 reserved for the "other" slot: a value that is unknown (not seen in
-training), rare (seen fewer than ``min_frequency`` times) or missing. Four
+training) or rare (seen fewer than ``min_frequency`` times). A missing value
+is not an unknown one: a categorical column's missing values have a slot of
+their own, the last code (:attr:`Vocabulary.missing_code`), so that a value
+never seen in fit is not read as the missing values of fit were (rows with a
+missing name may be mostly of one class; a new name has no reason to be).
+For numbers (:class:`Buckets`, :class:`NumberCodes`) every value has a
+bucket and code 0 is the missing slot. Four
 kinds of coded features exist, each with the same small interface
 (``encode``, ``n_codes``, ``labels`` to name the codes and ``exact_keys``
 to match them exactly, e.g. for warm start):
@@ -33,7 +39,11 @@ import numpy as np
 import pandas as pd
 
 OTHER = "<other>"
-"""Label of code 0 in feature names: unknown, rare and missing values."""
+"""Label of code 0 in feature names: unknown and rare values (and missing
+numbers, which have no other slot)."""
+
+MISSING = "<missing>"
+"""Label of a categorical column's missing slot, its last code."""
 
 FACTORIZE_FROM = 1000
 """From this many rows, :meth:`Vocabulary.encode` factorizes the values first
@@ -55,6 +65,9 @@ def slot_name(columns: Sequence[str], label: str) -> str:
 
 OTHER_KEY = ("other",)
 """Exact key of code 0 (``exact_keys``): the other slot of any coder."""
+
+MISSING_KEY = ("missing",)
+"""Exact key of a vocabulary's missing slot (``exact_keys``)."""
 
 
 def number_labels(values) -> list[str]:
@@ -155,9 +168,10 @@ class Vocabulary:
     """The known values of one categorical column.
 
     Code ``k >= 1`` stands for ``categories[k - 1]``; code 0 for every other
-    value: unknown, rare or missing. Numbers are looked up by binary search
-    in the sorted categories, other values through a dict, both without a
-    Python loop over the rows.
+    value, unknown or rare; the last code, ``len(categories) + 1``, for a
+    missing value (``None``, NaN, NaT, ``pd.NA``). Numbers are looked up by
+    binary search in the sorted categories, other values through a dict,
+    both without a Python loop over the rows.
 
     A column whose values were all numbers in fit and are all strings now
     (or the reverse) is refused: none of its values could be known, which is
@@ -223,28 +237,40 @@ class Vocabulary:
 
     @property
     def n_codes(self) -> int:
-        """Number of codes, the other slot included."""
+        """Number of codes, the other and the missing slots included."""
+        return len(self.categories) + 2
+
+    @property
+    def missing_code(self) -> int:
+        """The code of a missing value: the last one."""
         return len(self.categories) + 1
 
     @property
     def labels(self) -> list[str]:
-        """Label of each code, starting with the other slot."""
-        return [OTHER, *map(str, self.categories)]
+        """Label of each code: the other slot, the values, the missing slot."""
+        return [OTHER, *map(str, self.categories), MISSING]
 
     @property
     def exact_keys(self) -> list[tuple]:
         """Exact key of each code: the value itself (``7`` is not ``"7"``)."""
-        return [OTHER_KEY, *map(_value_key, self.categories)]
+        return [OTHER_KEY, *map(_value_key, self.categories), MISSING_KEY]
 
     def encode(self, values) -> np.ndarray:
-        """Map values to codes (int64); unknown and missing values to 0."""
+        """Map values to codes (int64): unknown ones to 0, missing ones to the last."""
         if isinstance(values, pd.arrays.NumpyExtensionArray):
             values = values.to_numpy()  # a plain ndarray in a pandas wrapper
         if isinstance(values.dtype, pd.CategoricalDtype):
             # Look up each category once, then index by the integer codes;
-            # code -1 (missing) picks the appended 0.
-            lookup = np.append(self.encode(np.asarray(values.categories)), 0)
+            # code -1 (missing) picks the appended missing code.
+            categories = np.asarray(values.categories)
+            lookup = np.append(self._codes_of(categories), self.missing_code)
             return lookup[values.codes]
+        codes = self._codes_of(values)
+        codes[np.asarray(pd.isna(values), dtype=bool)] = self.missing_code
+        return codes
+
+    def _codes_of(self, values) -> np.ndarray:
+        """Codes of values (int64); unknown and missing ones 0."""
         kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else None
         if kind in ("M", "m") and self.categories.dtype.kind == kind:
             # Dates or durations (any unit) against those of fit: binary search
@@ -263,7 +289,7 @@ class Vocabulary:
                 raise
             uniques = np.asarray(uniques, dtype=object)
             self._check_kind(uniques)
-            return np.append(self._lookup(uniques), 0)[row_codes]
+            return np.append(self._lookup(uniques), 0)[row_codes]  # -1: the 0
         self._check_kind(values)
         if hasattr(values, "to_numpy"):  # pandas extension arrays
             values = values.to_numpy(dtype=object)

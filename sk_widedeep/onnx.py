@@ -13,7 +13,8 @@ converters are registered with skl2onnx (:func:`register_converters`), so
 ``skl2onnx.to_onnx`` converts the estimators too.
 
 Inside the graph, a vocabulary of strings is an ``ai.onnx.ml``
-``LabelEncoder`` (unknown values to code 0, the other slot), a vocabulary of
+``LabelEncoder`` (unknown values to code 0, the other slot; ``""``, a
+missing value, to the vocabulary's missing slot), a vocabulary of
 numbers, a number code and a bucket are exact comparisons in double
 precision, a cross is the mixed-radix key of its columns' codes (integer
 arithmetic, as in :class:`._vocabulary.Cross`) looked up in the cross's own
@@ -31,9 +32,9 @@ than sk_widedeep's own.
 
 Missing values: every number, integers included, is a double input, and a
 missing number is NaN, as in pandas; a string input cannot hold None, so a
-missing string is passed as the empty string, which goes to the other slot
-unless ``""`` was a value in fit. Dates and durations are strings too, in
-one fixed form (:func:`feeds`).
+missing string is passed as the empty string, which goes to the missing
+slot unless ``""`` was a value in fit (then it is that value). Dates and
+durations are strings too, in one fixed form (:func:`feeds`).
 """
 
 from __future__ import annotations
@@ -452,10 +453,16 @@ def _codes(graph, encoder, column, input_type):
         )
     if not isinstance(encoder, Vocabulary):
         raise NotImplementedError(f"ONNX export of {type(encoder).__name__} codes.")
-    values = list(range(1, len(encoder.categories) + 1))
     if not isinstance(input_type, StringTensorType):  # numbers, exactly
-        return _exact_codes(graph, _double(graph, column), encoder.categories)
-    keys = {"keys_strings": _strings(encoder.categories).tolist()}
+        x = _double(graph, column)
+        codes = _exact_codes(graph, x, encoder.categories)
+        missing = graph.node("IsNaN", [x], "missing")
+        missing_code = graph.constant(np.array([[encoder.missing_code]]))
+        return graph.node("Where", [missing, missing_code, codes], "codes")
+    keys = _strings(encoder.categories).tolist()
+    values = list(range(1, len(keys) + 1))
+    if "" not in keys:  # "" is a missing value, unless it was a value in fit
+        keys, values = [*keys, ""], [*values, encoder.missing_code]
     return graph.node(
         "LabelEncoder",
         [column],
@@ -463,7 +470,7 @@ def _codes(graph, encoder, column, input_type):
         domain="ai.onnx.ml",
         values_int64s=values,
         default_int64=0,
-        **keys,
+        keys_strings=keys,
     )
 
 

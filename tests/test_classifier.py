@@ -390,3 +390,49 @@ def test_grid_search_tunes_the_nested_parameters_of_the_default_model():
     assert fitted.wide_.crosses_ == [
         tuple(c) for c in search.best_params_["widedeepclassifier__wide__crosses"]
     ]
+
+
+def test_a_value_unseen_in_fit_is_not_scored_as_the_missing_values_were():
+    # rows with a missing name are 90% positive, the named ones 30%: a name
+    # never seen in fit must not inherit the missing rows' rate (they shared
+    # one slot before, and a new name was scored 0.9)
+    rng = np.random.default_rng(0)
+    n = 3000
+    name = rng.choice(np.array(["a", "b", "c", "d"], dtype=object), n)
+    y = (rng.random(n) < 0.3).astype(int)
+    missing = rng.random(n) < 0.2
+    name[missing] = None
+    y[missing] = (rng.random(missing.sum()) < 0.9).astype(int)
+    X = pd.DataFrame({"name": name, "x": rng.normal(size=n)})
+    clf = WideDeepClassifier(random_state=0).fit(X, y)
+    new = pd.DataFrame({"name": [None, "never-seen", "a"], "x": [0.0, 0.0, 0.0]})
+    p_missing, p_unseen, p_seen = clf.predict_proba(new)[:, 1]
+    assert p_missing > 0.8
+    assert p_unseen < 0.5 and abs(p_unseen - p_seen) < abs(p_unseen - p_missing)
+
+
+def test_an_unseen_slot_no_row_reached_is_the_mean_of_the_values_seen():
+    rng = np.random.default_rng(1)
+    n = 1000
+    name = rng.choice(np.array(["a", "b", "c"], dtype=object), n, p=[0.6, 0.3, 0.1])
+    X = pd.DataFrame({"name": name, "x": rng.normal(size=n)})
+    y = (rng.random(n) < np.where(name == "a", 0.2, 0.7)).astype(int)
+    clf = WideDeepClassifier(random_state=0, max_epochs=5).fit(X, y)
+    # the validation rows aside, the training rows' counts weigh the values
+    train_rows, _ = clf._validation_split(y)
+    counts = np.array([(name[train_rows] == v).sum() for v in ["a", "b", "c"]])
+    weights = clf.wide_weights()["weight"]
+    values = weights[["name=a", "name=b", "name=c"]].to_numpy()
+    assert weights["name=<other>"] == pytest.approx(counts @ values / counts.sum())
+    table = clf.embeddings("name")
+    expected = counts @ table.loc[["a", "b", "c"]].to_numpy() / counts.sum()
+    np.testing.assert_allclose(table.loc["<other>"], expected, rtol=1e-5)
+    assert weights["name=<missing>"] == 0.0  # no missing value in fit: untouched
+    # a slot that rare values trained keeps what it learned
+    rare = X.assign(name=np.where(np.arange(n) < 5, [f"r{i}" for i in range(n)], name))
+    trained = WideDeepClassifier(
+        random_state=0, max_epochs=5, wide=CrossProductTransformer(min_frequency=2)
+    ).fit(rare, y)
+    w = trained.wide_weights()["weight"]
+    mean = w[["name=a", "name=b", "name=c"]].to_numpy()
+    assert w["name=<other>"] != pytest.approx(counts @ mean / counts.sum(), abs=1e-4)

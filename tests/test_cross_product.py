@@ -76,17 +76,18 @@ def test_feature_names_read_like_the_paper():
         "education=<other>",
         "education=Bachelors",
         "education=Masters",
+        "education=<missing>",
         "education&occupation=<other>",
         "education=Bachelors&occupation=Sales",
         "education=Bachelors&occupation=Tech",
         "education=Masters&occupation=Sales",
     ]
     Xt = wide.transform(X).toarray()
-    assert Xt[0].tolist() == [0, 1, 0, 0, 1, 0, 0]
-    assert Xt[2].tolist() == [0, 0, 1, 0, 0, 0, 1]
+    assert Xt[0].tolist() == [0, 1, 0, 0, 0, 1, 0, 0]
+    assert Xt[2].tolist() == [0, 0, 1, 0, 0, 0, 0, 1]
 
 
-def test_unknown_and_missing_values_go_to_the_other_slot():
+def test_unknown_values_go_to_the_other_slot_and_missing_ones_to_their_own():
     X = pd.DataFrame({"a": ["x", "y", "x"], "b": ["u", "u", "v"]})
     wide = CrossProductTransformer(crosses=[("a", "b")]).fit(X)
     names = wide.get_feature_names_out()
@@ -95,9 +96,14 @@ def test_unknown_and_missing_values_go_to_the_other_slot():
     active = [names[row.astype(bool)].tolist() for row in Xt]
     assert active == [
         ["a=<other>", "b=u", "a&b=<other>"],
-        ["a=<other>", "b=u", "a&b=<other>"],
+        ["a=<missing>", "b=u", "a&b=<other>"],  # <missing>&u never seen
         ["a=y", "b=v", "a&b=<other>"],  # y&v never seen together
     ]
+    # a missing value seen in fit is a value of the cross like any other
+    seen = CrossProductTransformer(crosses=[("a", "b")]).fit(pd.concat([X, new]))
+    names = seen.get_feature_names_out()
+    row = seen.transform(new[1:2]).toarray()[0].astype(bool)
+    assert names[row].tolist() == ["a=<missing>", "b=u", "a=<missing>&b=u"]
 
 
 def test_min_frequency_sends_rare_values_and_pairs_to_other():

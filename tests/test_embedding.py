@@ -72,13 +72,13 @@ def test_auto_roles_treat_numbers_as_continuous(column):
     assert np.isfinite(encoder.transform(X)).all()
 
 
-def test_codes_reserve_zero_for_unknown_rare_and_missing():
+def test_codes_reserve_zero_for_unknown_and_rare_and_the_last_for_missing():
     X = pd.DataFrame({"city": ["Paris"] * 3 + ["Rome"] * 2 + ["Oslo", None]})
     encoder = EmbeddingEncoder(min_frequency=2).fit(X)
     assert encoder.categories_[0].tolist() == ["Paris", "Rome"]
-    assert encoder.cardinalities_.tolist() == [3]
+    assert encoder.cardinalities_.tolist() == [4]
     new = pd.DataFrame({"city": ["Rome", "Paris", "Oslo", "Lima", None]})
-    assert encoder.transform(new)[:, 0].tolist() == [2, 1, 0, 0, 0]
+    assert encoder.transform(new)[:, 0].tolist() == [2, 1, 0, 0, 3]
 
 
 def test_quantile_scaling_is_the_empirical_cdf():
@@ -127,7 +127,7 @@ def test_all_missing_column_gives_finite_output():
     X = pd.DataFrame({"x": [np.nan] * 4, "c": [None] * 4})
     Xt = EmbeddingEncoder(continuous=["x"], categorical=["c"]).fit_transform(X)
     assert np.isfinite(Xt).all()
-    np.testing.assert_array_equal(Xt[:, 0], 0)
+    np.testing.assert_array_equal(Xt[:, 0], 1)  # no category: 1 is the missing slot
 
 
 @pytest.mark.parametrize("scaling", ["standard", None])

@@ -78,17 +78,24 @@ def test_every_form_gives_the_same_codes_and_outputs(form):
     assert deep.multi_valued_columns_ == ["apps"]
 
 
-def test_multi_hot_blocks_other_slot_and_no_value():
+def test_multi_hot_blocks_other_slot_missing_slot_and_no_value():
     wide = CrossProductTransformer(columns=["apps"]).fit(frame("lists"))
     names = list(wide.get_feature_names_out())
-    assert names == ["apps=<other>", "apps=a", "apps=b", "apps=c", "apps=z"]
+    assert names == [
+        "apps=<other>",
+        "apps=a",
+        "apps=b",
+        "apps=c",
+        "apps=z",
+        "apps=<missing>",
+    ]
     new = frame("lists", [["a", "unseen"], None, [], ["c", "c"], ["z"], ["b"], []])
     Xt = wide.transform(new).toarray()
     assert Xt.tolist()[:4] == [
-        [1, 1, 0, 0, 0],  # an unknown value: the other slot
-        [0, 0, 0, 0, 0],  # missing: no value
-        [0, 0, 0, 0, 0],  # empty: no value
-        [0, 0, 0, 1, 0],  # a repeat counts once
+        [1, 1, 0, 0, 0, 0],  # an unknown value: the other slot
+        [0, 0, 0, 0, 0, 1],  # a missing cell: the missing slot
+        [0, 0, 0, 0, 0, 0],  # empty: no value
+        [0, 0, 0, 1, 0, 0],  # a repeat counts once
     ]
     rare = CrossProductTransformer(columns=["apps"], min_frequency=2).fit(
         frame("lists")
@@ -99,6 +106,7 @@ def test_multi_hot_blocks_other_slot_and_no_value():
         "apps=a",
         "apps=b",
         "apps=c",
+        "apps=<missing>",
     ]
 
 
@@ -110,7 +118,7 @@ def test_a_cross_with_a_multi_valued_column_yields_exactly_the_pairs():
     got = [sorted(names[row > 0]) for row in Xt]
     assert got == [
         ["apps=a&candidate=a", "apps=b&candidate=a"],
-        [],
+        ["apps=<missing>&candidate=b"],  # a missing cell is a value of the cross
         [],
         ["apps=b&candidate=c"],
         ["apps=a&candidate=a", "apps=c&candidate=a"],
@@ -135,8 +143,9 @@ def test_hashed_multi_valued_columns_and_crosses():
     ).fit(X)
     Xt = wide.transform(X).toarray()
     assert Xt.shape[1] == 3 * 64
-    # a row's ones: its distinct apps, its candidate, its (app, candidate) pairs
-    assert Xt.sum(axis=1).tolist() == [5, 1, 1, 3, 5, 3, 5]
+    # a row's ones: its distinct apps, its candidate, its (app, candidate) pairs;
+    # a missing cell (row 1) has the missing slot and its cross, an empty one none
+    assert Xt.sum(axis=1).tolist() == [5, 3, 1, 3, 5, 3, 5]
 
 
 def test_a_hashed_cross_does_not_depend_on_the_order_of_a_rows_values():
@@ -171,7 +180,7 @@ def test_a_hashed_cross_does_not_depend_on_the_order_of_a_rows_values():
     ),
     st.randoms(use_true_random=False),
 )
-def test_bag_codes_are_in_range_order_invariant_and_zero_only_when_unknown(
+def test_bag_codes_are_in_range_order_invariant_and_missing_cells_in_their_slot(
     cells, random
 ):
     fitted = pd.DataFrame({"apps": as_lists([["a", "b"], ["c"], ["a", "c"], ["d"]])})
@@ -191,6 +200,8 @@ def test_bag_codes_are_in_range_order_invariant_and_zero_only_when_unknown(
     known = {"a": 1, "c": 2}
     for row, cell in enumerate(cells):
         expected = sorted({known[v] for v in (cell or []) if v in known})
+        if cell is None:  # a missing cell: the missing slot, the last code
+            expected = [n_codes - 1]
         got = bags.values[bags.starts[row] : bags.starts[row + 1]].tolist()
         assert got == expected
 
@@ -211,7 +222,7 @@ def test_the_pooled_embedding_is_the_combiner_of_the_members(combiner):
     with torch.no_grad():
         pooled = module.bags[0](bags).numpy()
     for row, cell in enumerate(CELLS):
-        members = sorted(set(cell or []))
+        members = ["<missing>"] if cell is None else sorted(set(cell))
         vectors = table.loc[members].to_numpy() if members else np.zeros((0, 1))
         expected = {
             "mean": vectors.mean(axis=0) if members else 0.0,

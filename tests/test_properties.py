@@ -139,11 +139,14 @@ def expected_vocabulary(values, min_frequency):
     return sorted(v for v, count in counts.items() if count >= threshold)
 
 
-def expected_codes(vocabulary, values):
-    """1 + position in the vocabulary; 0 for missing and unknown values."""
+def expected_codes(vocabulary, values, missing_code=None):
+    """1 + position in the vocabulary; 0 for unknown values; missing_code
+    (by default the last, ``len(vocabulary) + 1``) for missing ones."""
     position = {v: k for k, v in enumerate(vocabulary, start=1)}
+    missing_code = len(vocabulary) + 1 if missing_code is None else missing_code
     return np.array(
-        [0 if is_missing(v) else position.get(v, 0) for v in values], dtype=np.int64
+        [missing_code if is_missing(v) else position.get(v, 0) for v in values],
+        dtype=np.int64,
     )
 
 
@@ -224,7 +227,7 @@ def embedding_params(draw, scaling="draw", encoding="draw"):
 
 @settings(max_examples=60, **SETTINGS)
 @given(data=frames(infinity=True), min_frequency=min_frequencies)
-def test_cross_product_other_slot_is_exactly_unknown_rare_or_missing(
+def test_cross_product_other_slot_is_exactly_unknown_or_rare_and_missing_its_own(
     data, min_frequency
 ):
     fit_raw, new_raw, X_fit, X_new = data
@@ -245,7 +248,9 @@ def test_cross_product_other_slot_is_exactly_unknown_rare_or_missing(
         [expected_codes(vocabularies[c], new_raw[c]) for c in cross],
         min_frequency,
     )
-    widths = [len(vocabularies[c]) + 1 for c in COLUMNS] + [len(cross_vocabulary) + 1]
+    # each column: the other slot, its values, the missing slot; the cross: the
+    # other slot and its kept keys (a missing value is a value of the cross)
+    widths = [len(vocabularies[c]) + 2 for c in COLUMNS] + [len(cross_vocabulary) + 1]
     assert wide.n_output_features_ == sum(widths)
 
     slots = active_slots(wide.transform(X_new), np.cumsum([0, *widths]))
@@ -262,7 +267,7 @@ def test_cross_product_other_slot_is_exactly_unknown_rare_or_missing(
     min_number_frequency=st.integers(1, 4),
     n_bins=st.integers(1, 4),
 )
-def test_embedding_code_is_zero_exactly_for_unknown_rare_or_missing(
+def test_embedding_code_is_zero_exactly_for_unknown_or_rare_missing_the_last(
     data, min_frequency, min_number_frequency, n_bins
 ):
     fit_raw, new_raw, X_fit, X_new = data
@@ -280,14 +285,14 @@ def test_embedding_code_is_zero_exactly_for_unknown_rare_or_missing(
     for j, column in enumerate(CATEGORICAL):
         vocabulary = expected_vocabulary(fit_raw[column], min_frequency)
         assert encoder.categories_[j].tolist() == vocabulary, column
-        assert encoder.cardinalities_[j] == len(vocabulary) + 1, column
+        assert encoder.cardinalities_[j] == len(vocabulary) + 2, column
         expected = expected_codes(vocabulary, new_raw[column])
         np.testing.assert_array_equal(codes[:, j], expected, err_msg=column)
 
     # The numbers seen min_number_frequency times get codes 1..m of their own;
     # the others a bucket's code, above m; missing numbers 0.
     frequent = expected_vocabulary(fit_raw["f"], min_number_frequency)
-    known = expected_codes(frequent, new_raw["f"])
+    known = expected_codes(frequent, new_raw["f"], missing_code=0)
     missing = np.array([is_missing(v) for v in new_raw["f"]])
     f_codes = codes[:, -1]
     np.testing.assert_array_equal(f_codes[known > 0], known[known > 0])

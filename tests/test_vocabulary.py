@@ -16,6 +16,8 @@ from sk_widedeep._hashing import (
 )
 from sk_widedeep._vocabulary import (
     FACTORIZE_FROM,
+    MISSING,
+    MISSING_KEY,
     OTHER,
     OTHER_KEY,
     Buckets,
@@ -26,15 +28,18 @@ from sk_widedeep._vocabulary import (
 )
 
 
-def test_vocabulary_codes_known_values_from_one_and_others_zero():
+def test_vocabulary_codes_known_values_from_one_unknown_zero_missing_last():
     vocabulary = Vocabulary.fit(
         np.array(["b", "a", "b", None], dtype=object), None, "c"
     )
     assert vocabulary.categories.tolist() == ["a", "b"]
-    assert vocabulary.n_codes == 3
-    assert vocabulary.labels == [OTHER, "a", "b"]
-    codes = vocabulary.encode(np.array(["a", "b", "zzz", None, np.nan], dtype=object))
-    assert codes.tolist() == [1, 2, 0, 0, 0]
+    assert vocabulary.n_codes == 4 and vocabulary.missing_code == 3
+    assert vocabulary.labels == [OTHER, "a", "b", MISSING]
+    assert vocabulary.exact_keys[-1] == MISSING_KEY
+    values = np.array(["a", "b", "zzz", None, np.nan, pd.NA, ""], dtype=object)
+    codes = vocabulary.encode(values)
+    # an unseen value is not a missing one: "zzz" and "" go to 0, None/NaN/NA to 3
+    assert codes.tolist() == [1, 2, 0, 3, 3, 3, 0]
     assert codes.dtype == np.int64
 
 
@@ -67,7 +72,7 @@ def test_vocabulary_categorical_dtype_same_codes_as_strings():
     assert (
         vocabulary.encode(as_category).tolist() == vocabulary.encode(strings).tolist()
     )
-    assert vocabulary.encode(strings).tolist() == [1, 2, 1, 0, 0]
+    assert vocabulary.encode(strings).tolist() == [1, 2, 1, 3, 0]
 
 
 def test_vocabulary_categorical_dtype_ignores_unused_categories():
@@ -249,7 +254,8 @@ def test_vocabulary_many_rows_same_codes_as_few(make):
         [vocabulary.encode(make(chunk)) for chunk in np.array_split(values, 30)]
     )
     np.testing.assert_array_equal(many, few)
-    assert set(many[values == "unseen"]) == {0} and set(many[values == None]) == {0}  # noqa: E711
+    assert set(many[values == "unseen"]) == {0}
+    assert set(many[values == None]) == {vocabulary.missing_code}  # noqa: E711
 
 
 @pytest.mark.parametrize("unit", ["D", "m"])  # dates, then durations
@@ -275,7 +281,7 @@ def test_vocabulary_finds_dates_and_durations_in_every_form(unit, form):
         new = pd.to_timedelta([5, None, 9, 0], unit="D").to_numpy()
     vocabulary = Vocabulary.fit(seen, None, "day")
     codes = vocabulary.encode(form(new))
-    expected = np.array([3, 0, 0, 1])  # NaT and a never-seen value: 0
+    expected = np.array([3, 4, 0, 1])  # NaT: missing (4); never seen: 0
     np.testing.assert_array_equal(codes, np.resize(expected, len(codes)))
     seen_codes = vocabulary.encode(form(seen))
     np.testing.assert_array_equal(seen_codes, np.resize([1, 2, 3], len(seen_codes)))
@@ -285,9 +291,9 @@ def test_vocabulary_numbers_by_binary_search():
     vocabulary = Vocabulary.fit(np.array([10, 30, 20, 30]), None, "c")
     assert vocabulary.categories.tolist() == [10, 20, 30]
     codes = vocabulary.encode(np.array([30.0, 15.0, np.nan, 10.0, 99.0]))
-    assert codes.tolist() == [3, 0, 0, 1, 0]
+    assert codes.tolist() == [3, 0, 4, 1, 0]
     nullable = pd.array([20, None, 40], dtype="Int64")
-    assert vocabulary.encode(nullable).tolist() == [2, 0, 0]
+    assert vocabulary.encode(nullable).tolist() == [2, 4, 0]
 
 
 # the vocabulary-free mode: hashed columns and crosses
@@ -535,5 +541,5 @@ def test_number_names_are_distinct_and_number_keys_exact():
     assert len(set(codes.exact_keys)) == codes.n_codes
     # a category is its value: 7 and "7" differ
     vocabulary = Vocabulary(np.array([7, "7"], dtype=object))
-    assert vocabulary.labels == [OTHER, "7", "7"]
-    assert len(set(vocabulary.exact_keys)) == 3
+    assert vocabulary.labels == [OTHER, "7", "7", MISSING]
+    assert len(set(vocabulary.exact_keys)) == 4
