@@ -390,12 +390,13 @@ def make_net(
     ``temperature_scaling`` the loss after :class:`TemperatureScaling`.
     """
     criterion, criterion_params = criterion
-    callbacks = list(callbacks)
-    # first: the others see the losses of all ranks
-    callbacks = Shards(data_parallel, check=False).callbacks() + callbacks
     calibrates = valid_data is not None and temperature_scaling
-    if calibrates:  # before the log and early stopping, which read its record
-        callbacks.append(("temperature", TemperatureScaling()))
+    # first: the others see the losses of all ranks, then the calibrated loss
+    # (a user's callback, the log and early stopping may read it)
+    first = Shards(data_parallel, check=False).callbacks()
+    if calibrates:
+        first.append(("temperature", TemperatureScaling()))
+    callbacks = first + list(callbacks)
     if verbose >= 2:
         callbacks.append(("progress", BatchProgress()))
     if verbose >= 1:

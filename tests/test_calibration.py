@@ -151,3 +151,16 @@ def test_the_temperature_is_in_the_onnx_graph():
     session = onnxruntime.InferenceSession(graph.SerializeToString())
     _, proba = session.run(None, feeds(X))
     np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-5, rtol=0)
+
+
+def test_a_users_callback_reads_the_calibrated_loss():
+    # e.g. a learning-rate schedule on the loss early stopping watches
+    from skorch.callbacks import LRScheduler
+    from torch.optim.lr_scheduler import ReduceLROnPlateau
+
+    X, y = noisy_table()
+    schedule = LRScheduler(
+        policy=ReduceLROnPlateau, monitor="valid_loss_calibrated", patience=0
+    )
+    model = WideDeepClassifier(**FIT, callbacks=[("lr", schedule)]).fit(X, y)
+    assert model.net_.optimizer_.param_groups[0]["lr"] < 1e-3  # it stepped

@@ -69,6 +69,10 @@ VARIANTS = {
     "n_bins=16": deep(n_bins=16),
     "embedding_dim='fourth_root'": deep(embedding_dim="fourth_root"),
     "min_frequency=5": deep(min_frequency=5),
+    "min_frequency=2, both parts": {
+        "deep": EmbeddingEncoder(min_frequency=2),
+        "wide": CrossProductTransformer(min_frequency=2),
+    },
     "deep_l2=1e-3": {"deep_l2": 1e-3},
     "dropout=0.1": {"dropout": 0.1},
     "batch_size=512, deep_lr=2e-3": {"batch_size": 512, "deep_lr": 2e-3},
