@@ -3,12 +3,14 @@
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 from ._bags import (
     combinations,
     distinct_positions,
+    is_multi_valued,
     sorted_positions,
     value_counts,
 )
@@ -36,6 +38,33 @@ from ._vocabulary import (
     Vocabulary,
     feature_name,
 )
+
+AUTO_CROSS_MAX_VALUES = 10
+"""``crosses="numbers_by_category"`` crosses the numbers with the categorical
+columns of at most this many distinct values."""
+
+AUTO_CROSS_MAX_CROSSES = 64
+"""The most crosses ``crosses="numbers_by_category"`` makes (at most about
+64 x 12 x 11 slots: a wide part of some 8,500 more weights)."""
+
+
+def numbers_by_category(columns, n_columns: int) -> list[tuple[int, int]]:
+    """Every (few-valued categorical column, numeric column) pair, capped.
+
+    Multi-valued columns are left out, as are categorical columns of more
+    than :data:`AUTO_CROSS_MAX_VALUES` distinct values.
+    """
+    numbers, categories = [], []
+    for p in range(n_columns):
+        values = columns[p]
+        if is_multi_valued(values):
+            continue
+        if is_numeric(values):
+            numbers.append(p)
+        elif pd.Series(values, copy=False).nunique() <= AUTO_CROSS_MAX_VALUES:
+            categories.append(p)
+    pairs = [(c, n) for c in categories for n in numbers]
+    return pairs[:AUTO_CROSS_MAX_CROSSES]
 
 
 class CrossProductTransformer(ColumnEncoder):
@@ -66,9 +95,14 @@ class CrossProductTransformer(ColumnEncoder):
         columns (strings, booleans, pandas categoricals and object columns
         that are not all numbers); when X has none, every column. ``"all"``
         takes every column, the numeric ones cut into ``n_bins`` buckets.
-    crosses : list of tuples of str or int, default=()
+    crosses : list of tuples of str or int, or "numbers_by_category", default=()
         Each tuple of two or more columns becomes one AND-feature. Its
-        columns need not be listed in ``columns``.
+        columns need not be listed in ``columns``. ``"numbers_by_category"``
+        crosses every numeric column (cut into ``n_bins`` buckets) with every
+        categorical column of at most :data:`AUTO_CROSS_MAX_VALUES` values
+        seen in fit, so that a threshold on a number may differ by category
+        (the paper's crossed columns of a bucketized number), at most
+        :data:`AUTO_CROSS_MAX_CROSSES` crosses in column order.
     min_frequency : int, float or None, default=None
         A value (or a combination of values, for a cross) seen fewer times in
         fit goes to the block's other slot: an int is a count, a float in
@@ -96,11 +130,11 @@ class CrossProductTransformer(ColumnEncoder):
         cells are lists, tuples, sets or arrays (or pyarrow and polars list
         columns) are multi-valued without being named here. A multi-valued
         block has a slot per value (multi-hot): a row has one 1 per value it
-        holds (unknown and rare values in the other slot), none for a
-        missing or empty cell. A cross with a multi-valued column has one
-        feature per combination of values in the row (at most 64 per row,
-        the combinations of the smallest codes; the paper's installed app x
-        impression app).
+        holds (unknown and rare values in the other slot), the missing slot
+        for a missing cell, none for an empty one. A cross with a
+        multi-valued column has one feature per combination of values in the
+        row (at most 64 per row, the combinations of the smallest codes; the
+        paper's installed app x impression app).
     sparse_output : bool, default=True
         Return a CSR matrix; ``False`` returns a dense ndarray (and allows
         ``set_output(transform="pandas")``).
@@ -193,7 +227,7 @@ class CrossProductTransformer(ColumnEncoder):
 
     _parameter_constraints: dict = {
         "columns": [StrOptions({"auto", "all"}), list, tuple],
-        "crosses": [list, tuple],
+        "crosses": [list, tuple, StrOptions({"numbers_by_category"})],
         "min_frequency": [
             Interval(Integral, 1, None, closed="left"),
             Interval(Real, 0, 1, closed="neither"),
@@ -231,7 +265,10 @@ class CrossProductTransformer(ColumnEncoder):
         labels = column_labels(X)
         positions = self._resolve_columns(X, columns)
         crosses = []
-        for cross in self.crosses:
+        asked = self.crosses
+        if isinstance(asked, str):  # "numbers_by_category"
+            asked = numbers_by_category(columns, X.shape[1])
+        for cross in asked:
             if isinstance(cross, str | Integral) or len(cross) < 2:
                 raise ValueError(
                     f"Each cross must be a tuple of two or more columns; got {cross!r}."

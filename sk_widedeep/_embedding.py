@@ -141,6 +141,14 @@ class EmbeddingEncoder(ColumnEncoder):
         ``"periodic"`` gives the scaled value and asks
         :class:`WideDeepClassifier` to embed it through learned sines and
         cosines. Both are from Gorishniy et al. [2]_; see the Notes.
+    extrapolate : bool, default=True
+        With ``"piecewise_linear"``, let the outer pieces go on past the
+        training range: below the smallest edge the first piece becomes
+        negative, above the largest the last one grows past 1, smoothly
+        bounded at 3 piece widths (``t -> 3 t / sqrt(9 + t**2)`` of the
+        excess ``t``), so that the network can extrapolate a trend past the
+        values it saw instead of giving every larger value the largest one's
+        inputs. ``False``: the pieces end flat (0 below, 1 above).
     separators : dict of str or int to str, or None, default=None
         Multi-valued categorical columns whose cells are strings of values,
         and the string between two values, e.g. ``{"genres": "|"}``.
@@ -148,7 +156,8 @@ class EmbeddingEncoder(ColumnEncoder):
         and polars list columns) are multi-valued without being named here.
         A multi-valued column gets one embedding per row, pooled over the
         embeddings of the row's values by ``combiner`` (unknown and rare
-        values are skipped; a missing or empty cell pools to zeros).
+        values are skipped; an empty cell pools to zeros, a missing one to
+        the missing slot's embedding).
     combiner : {"mean", "sum", "sqrtn"}, default="mean"
         How a multi-valued column's embeddings are pooled: their mean, their
         sum, or their sum over the square root of their number (TensorFlow's
@@ -306,6 +315,7 @@ class EmbeddingEncoder(ColumnEncoder):
         ],
         "n_bins": [Interval(Integral, 1, None, closed="left")],
         "continuous_encoding": [StrOptions({"scaled", "piecewise_linear", "periodic"})],
+        "extrapolate": ["boolean"],
         "separators": [dict, None],
         "combiner": [StrOptions(set(COMBINERS))],
     }
@@ -326,6 +336,7 @@ class EmbeddingEncoder(ColumnEncoder):
         min_number_frequency=5,
         n_bins=32,
         continuous_encoding="piecewise_linear",
+        extrapolate=True,
         separators=None,
         combiner="mean",
     ):
@@ -340,6 +351,7 @@ class EmbeddingEncoder(ColumnEncoder):
         self.min_number_frequency = min_number_frequency
         self.n_bins = n_bins
         self.continuous_encoding = continuous_encoding
+        self.extrapolate = extrapolate
         self.separators = separators
         self.combiner = combiner
 
@@ -396,6 +408,7 @@ class EmbeddingEncoder(ColumnEncoder):
                 self.n_quantiles,
                 labels[p],
                 n_pieces=self.n_bins if piecewise else None,
+                extrapolate=self.extrapolate,
             )
             for p in self._continuous
         ]

@@ -12,6 +12,18 @@ layer finite and changes only values that no data set has in earnest.
 """
 
 
+EXTRAPOLATION_WIDTHS = 3.0
+"""How far past the training range the outer pieces go, at most, in their
+own widths (``extrapolate=True``): the excess ``t`` becomes
+``c t / sqrt(c**2 + t**2)``, linear near the edge and bounded by ``c``."""
+
+
+def soft_bound(excess: np.ndarray) -> np.ndarray:
+    """Map an excess past an outer edge (in piece widths) smoothly into (-c, c)."""
+    c = EXTRAPOLATION_WIDTHS
+    return c * excess / np.sqrt(c * c + excess * excess)
+
+
 class _ContinuousScaler:
     """Missing-value filling and scaling of one continuous column.
 
@@ -20,6 +32,8 @@ class _ContinuousScaler:
     (e.g. a mass at 0) maps to the middle of its CDF step. Values outside the
     training range, infinities included, map to the ends of [0, 1].
     """
+
+    extrapolate = False  # models from before the parameter: the pieces end flat
 
     def __init__(self, scaling, fill_value, reference, levels, mean, scale, edges=None):
         self.scaling = scaling
@@ -36,11 +50,18 @@ class _ContinuousScaler:
         return 1 if self.edges is None else len(self.edges) - 1
 
     @classmethod
-    def fit(cls, values, scaling, n_quantiles, label, n_pieces=None):
+    def fit(cls, values, scaling, n_quantiles, label, n_pieces=None, extrapolate=False):
         finite = values[np.isfinite(values)]
         if n_pieces is not None:
             fill_value = float(np.median(finite)) if finite.size else 0.0
-            return cls(None, fill_value, None, None, 0.0, 1.0, _edges(finite, n_pieces))
+            edges = _edges(finite, n_pieces)
+            scaler = cls(None, fill_value, None, None, 0.0, 1.0, edges)
+            # a constant column's one piece is of no width the data chose:
+            # nothing to extrapolate from
+            scaler.extrapolate = bool(
+                extrapolate and finite.size and finite.min() < finite.max()
+            )
+            return scaler
         if scaling != "quantile":
             _check_no_infinity(values, label, scaling)
         fill_value = float(np.median(finite)) if finite.size else 0.0
@@ -82,7 +103,15 @@ class _ContinuousScaler:
             )
             # the widths in float64, where _edges keeps them apart
             np.divide(out, np.diff(edges), out=out, casting="same_kind")
+        if not self.extrapolate:
+            np.clip(out, 0.0, 1.0, out=out)
+            return
+        np.clip(out, -MAX_INPUT, MAX_INPUT, out=out)
+        below = np.minimum(out[:, 0], 0.0)  # past the first edge, in its widths
+        above = np.maximum(out[:, -1] - 1.0, 0.0)  # past the last edge
         np.clip(out, 0.0, 1.0, out=out)
+        out[:, 0] += soft_bound(below)
+        out[:, -1] += soft_bound(above)
 
     def _scale(self, values, label):
         if self.scaling == "quantile":

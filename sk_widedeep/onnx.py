@@ -46,6 +46,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
 from ._features import speaks_protocol
+from ._scaling import EXTRAPOLATION_WIDTHS, MAX_INPUT
 from ._vocabulary import Buckets, NumberCodes, Vocabulary
 
 ALIAS = "SkWideDeepCrossProductTransformer"
@@ -591,11 +592,14 @@ def _scaled(graph, scaler, x):
         pieces = graph.node(
             "Div", [shifted, graph.constant(np.diff(edges).reshape(1, -1))], "p"
         )
-        return graph.node(
+        clipped = graph.node(
             "Clip",
             [pieces, graph.constant(np.array(0.0)), graph.constant(np.array(1.0))],
             "ple",
         )
+        if not scaler.extrapolate:
+            return clipped
+        return _extrapolated(graph, pieces, clipped, len(edges) - 1)
     if scaler.scaling == "quantile":
         return _interpolate(graph, x, scaler.reference, scaler.levels)
     scaled = graph.node(
@@ -612,6 +616,52 @@ def _scaled(graph, scaler, x):
         [scaled, graph.constant(np.array(-bound)), graph.constant(np.array(bound))],
         "z",
     )
+
+
+def _extrapolated(graph, pieces, clipped, width):
+    """Extend the outer pieces past the edges, as ``_scaling`` does."""
+    low, high = np.array(-MAX_INPUT), np.array(MAX_INPUT)
+    bounded = graph.node(
+        "Clip", [pieces, graph.constant(low), graph.constant(high)], "b"
+    )
+    zero = graph.constant(np.array([[0.0]]))
+    below = graph.node("Min", [bounded, zero], "below")  # <= 0
+    above = graph.node(
+        "Max",
+        [graph.node("Sub", [bounded, graph.constant(np.array([[1.0]]))], "a"), zero],
+        "above",
+    )
+    first, last = np.zeros((1, width)), np.zeros((1, width))
+    first[0, 0], last[0, -1] = 1.0, 1.0
+    excess = graph.node(
+        "Add",
+        [
+            graph.node("Mul", [below, graph.constant(first)], "below"),
+            graph.node("Mul", [above, graph.constant(last)], "above"),
+        ],
+        "excess",
+    )
+    c = EXTRAPOLATION_WIDTHS
+    root = graph.node(
+        "Sqrt",
+        [
+            graph.node(
+                "Add",
+                [
+                    graph.node("Mul", [excess, excess], "sq"),
+                    graph.constant(np.array([[c * c]])),
+                ],
+                "s",
+            )
+        ],
+        "root",
+    )
+    soft = graph.node(
+        "Div",
+        [graph.node("Mul", [excess, graph.constant(np.array([[c]]))], "ce"), root],
+        "soft",
+    )
+    return graph.node("Add", [clipped, soft], "ple")
 
 
 def _interpolate(graph, x, reference, levels):

@@ -197,12 +197,13 @@ def infinity_at_predict_with_standard_scaling(f):
 def infinity_with_piecewise_linear_encoding(f):
     X = with_infinity(f)
     encoder = EmbeddingEncoder().fit(X)  # the default encoding
-    # inf and -inf map to the ends: every piece full, every piece empty
+    # inf and -inf map to the ends: every piece full, every piece empty, the
+    # outer piece at its bound past the edge (3 piece widths: extrapolate)
     names = list(encoder.get_feature_names_out())
     pieces = [i for i, name in enumerate(names) if name.startswith("x_piece")]
     Xt = encoder.transform(X)[:, pieces]
-    assert Xt[3].tolist() == [1.0] * len(pieces)
-    assert Xt[10].tolist() == [0.0] * len(pieces)
+    assert Xt[3].tolist() == [1.0] * (len(pieces) - 1) + [4.0]
+    assert Xt[10].tolist() == [-3.0] + [0.0] * (len(pieces) - 1)
     model = WideDeepClassifier(**TINY)
     return [proba(model.fit(X, f.y), X), transformed(encoder, X)]
 

@@ -271,3 +271,35 @@ def test_names_need_a_dataframe():
         "columns names column 'a', but X is an array without column names. Pass a "
         "pandas DataFrame, or name columns by position (int)."
     )
+
+
+def test_numbers_by_category_crosses_each_number_with_each_few_valued_column():
+    from sk_widedeep._cross_product import AUTO_CROSS_MAX_CROSSES, AUTO_CROSS_MAX_VALUES
+
+    rng = np.random.default_rng(0)
+    n = 200
+    X = pd.DataFrame(
+        {
+            "plan": rng.choice(["basic", "pro"], n),
+            "minutes": rng.exponential(100, n),
+            "user": [f"u{i}" for i in range(n)],  # too many values to cross
+            "tags": [["a", "b"]] * n,  # multi-valued: left out
+            "size": rng.integers(0, 50, n),
+            "region": rng.choice(list("abcdefghij"), n),  # 10 values: crossed
+        }
+    )
+    wide = CrossProductTransformer(crosses="numbers_by_category").fit(X)
+    assert AUTO_CROSS_MAX_VALUES == 10
+    assert wide.crosses_ == [
+        ("plan", "minutes"),
+        ("plan", "size"),
+        ("region", "minutes"),
+        ("region", "size"),
+    ]
+    # a threshold that differs by plan: each (plan, minutes bucket) a slot
+    names = wide.get_feature_names_out()
+    assert sum(name.startswith("plan=pro&minutes=") for name in names) == 10
+    many = pd.DataFrame({f"c{i}": rng.choice(["x", "y"], n) for i in range(9)})
+    many[[f"n{i}" for i in range(9)]] = rng.normal(size=(n, 9))
+    capped = CrossProductTransformer(crosses="numbers_by_category").fit(many)
+    assert len(capped.crosses_) == AUTO_CROSS_MAX_CROSSES == 64 < 9 * 9

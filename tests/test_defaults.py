@@ -126,17 +126,23 @@ def test_piecewise_linear_encoding_follows_its_formula():
     ).fit(X)
     edges = enc.bin_edges_[0]
     assert np.allclose(edges, np.quantile(values, [0, 0.25, 0.5, 0.75, 1]))
-    new = np.array([-10.0, 0.0, 2.5, 6.9, np.inf, -np.inf, np.nan])
+    new = np.array([-10.0, 0.0, 2.5, 6.9, 8.0, np.inf, -np.inf, np.nan])
     out = enc.transform(pd.DataFrame({"x": new}))
-    expected = np.clip(
-        (np.where(np.isnan(new), 3.5, new)[:, None] - edges[:-1]) / np.diff(edges),
-        0,
-        1,
-    )
+    pieces = (np.where(np.isnan(new), 3.5, new)[:, None] - edges[:-1]) / np.diff(edges)
+    expected = np.clip(pieces, 0, 1)
+    # the outer pieces go on past the edges: 3 t / sqrt(9 + t^2) of the excess t
+    below = np.minimum(np.clip(pieces[:, 0], -1e15, 0), 0)
+    above = np.maximum(np.clip(pieces[:, -1], 1, 1e15) - 1, 0)
+    expected[:, 0] += 3 * below / np.sqrt(9 + below**2)
+    expected[:, -1] += 3 * above / np.sqrt(9 + above**2)
     assert np.allclose(out, expected)
+    assert out[0, 0] < 0 and out[4, -1] > 1  # -10 and 8: past the range
     assert np.isfinite(out).all()
+    flat = EmbeddingEncoder(n_bins=4, embed_continuous=False, extrapolate=False)
+    flat_out = flat.fit(X).transform(pd.DataFrame({"x": new}))
+    assert np.allclose(flat_out, np.clip(pieces, 0, 1))
     assert enc.get_feature_names_out().tolist() == [f"x_piece{k}" for k in range(4)]
-    # a constant column is one piece, always 0
+    # a constant column is one piece, always 0 in fit (and not extrapolated)
     const = EmbeddingEncoder(
         continuous_encoding="piecewise_linear", embed_continuous=False
     ).fit(pd.DataFrame({"x": [2.0] * 5}))

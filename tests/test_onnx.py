@@ -315,3 +315,20 @@ def test_date_time_and_duration_columns_score_as_predict_proba():
     np.testing.assert_allclose(proba, clf.predict_proba(new), atol=1e-5, rtol=0)
     # the dates decide: scores move with them, as predict_proba's do
     assert np.abs(proba[:, 1] - clf.predict_proba(X[300:])[:, 1]).max() > 1e-3
+
+
+@pytest.mark.parametrize("model", [WideDeepClassifier, WideDeepRegressor])
+def test_numbers_past_the_training_range_score_as_predict(model):
+    X, y = text_frame(400)
+    fitted = model(**FAST).fit(X, y)
+    session, feeds_of = session_and_feeds(fitted, X[:5])
+    far = X[:8].copy()
+    far["hours"] = [-1e6, -50.0, 0.0, 99.0, 500.0, 1e6, np.inf, -np.inf]
+    far["age"] = far["age"].astype(float) * 40
+    outputs = session.run(None, feeds_of(far))
+    expected = (
+        fitted.predict_proba(far)
+        if hasattr(fitted, "predict_proba")
+        else fitted.predict(far).reshape(-1, 1)
+    )
+    np.testing.assert_allclose(outputs[-1], expected, rtol=1e-5, atol=1e-5)

@@ -568,9 +568,42 @@ def test_quantile_scaling_maps_infinities_to_zero_and_one(values, n_quantiles):
         scaling="quantile",
         n_quantiles=n_quantiles,
         embed_continuous=False,
+        continuous_encoding="scaled",  # the scaling is used (not the pieces)
     ).fit(pd.DataFrame({"f": values}))
     Xt = encoder.transform(pd.DataFrame({"f": [-math.inf, math.inf]}))
     assert Xt[:, 0].tolist() == [0.0, 1.0]
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(
+    values=st.lists(
+        st.floats(-100, 100, allow_nan=False, allow_infinity=False),
+        min_size=2,
+        max_size=40,
+    ).filter(lambda values: len(set(values)) >= 2),
+    n_bins=st.integers(1, 8),
+)
+def test_outer_pieces_extrapolate_monotonely_and_boundedly(values, n_bins):
+    fit = pd.DataFrame({"f": values})
+    encoder = EmbeddingEncoder(n_bins=n_bins, embed_continuous=False).fit(fit)
+    edges = encoder.bin_edges_[0]
+    low, high = edges[0], edges[-1]
+    span = high - low
+    grid = np.concatenate(
+        [[-math.inf], np.linspace(low - 10 * span, high + 10 * span, 201), [math.inf]]
+    )
+    Xt = encoder.transform(pd.DataFrame({"f": grid}))
+    # every piece rises with the value; within the training range as before
+    assert (np.diff(Xt, axis=0) >= -1e-6).all()
+    inside = (grid >= low) & (grid <= high)
+    flat = EmbeddingEncoder(n_bins=n_bins, embed_continuous=False, extrapolate=False)
+    ends = flat.fit(fit).transform(pd.DataFrame({"f": grid}))
+    np.testing.assert_allclose(Xt[inside], ends[inside], atol=1e-6)
+    assert ends[:, 0].min() == 0.0 and ends[:, -1].max() == 1.0  # flat past them
+    # past the edges the outer pieces go on, bounded by 3 piece widths
+    assert Xt[0, 0] == pytest.approx(-3.0) and Xt[-1, -1] == pytest.approx(4.0)
+    beyond = grid > high
+    assert (Xt[beyond, -1] > 1.0).all() and (Xt[beyond, -1] < 4.0 + 1e-6).all()
 
 
 @settings(max_examples=60, **SETTINGS)

@@ -66,6 +66,7 @@ VARIANTS = {
     "continuous_encoding='scaled'": deep(continuous_encoding="scaled"),
     "continuous_encoding='periodic'": deep(continuous_encoding="periodic"),
     "embed_continuous=False": deep(embed_continuous=False),
+    "extrapolate=False": deep(extrapolate=False),
     "n_bins=16": deep(n_bins=16),
     "embedding_dim='fourth_root'": deep(embedding_dim="fourth_root"),
     "min_frequency=5": deep(min_frequency=5),
@@ -81,6 +82,9 @@ VARIANTS = {
         "wide": CrossProductTransformer(columns="all")
     },
     "wide=None": {"wide": None},
+    "wide: numbers crossed by category": {
+        "wide": CrossProductTransformer(crosses="numbers_by_category")
+    },
 }
 REFERENCES = ("LightGBM", "HistGradientBoosting")
 FIELDS = ["set", "model", "seed", "log_loss", "auc", "fit_seconds", "epochs"]

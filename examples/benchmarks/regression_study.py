@@ -46,6 +46,8 @@ from defaults_study import timed_fit
 from regression_corpus import COUNTS, SETS, available, load, split, validation_split
 from sklearn.ensemble import HistGradientBoostingRegressor
 
+from sk_widedeep import EmbeddingEncoder
+
 # name: parameters of WideDeepRegressor on top of its defaults
 VARIANTS = {
     "defaults": {},
@@ -58,6 +60,8 @@ VARIANTS = {
     "deep_lr=3e-3": {"deep_lr": 3e-3},
     "dropout=0.1": {"dropout": 0.1},
     "wide=None": {"wide": None},
+    # the numbers' outer pieces ending flat, as before round 2 of the defaults
+    "extrapolate=False": {"deep": EmbeddingEncoder(extrapolate=False)},
 }
 COUNT_ONLY = {"loss='poisson'"}
 REFERENCES = ("LightGBM", "HistGradientBoosting")
