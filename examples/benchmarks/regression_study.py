@@ -46,7 +46,7 @@ from defaults_study import timed_fit
 from regression_corpus import COUNTS, SETS, available, load, split, validation_split
 from sklearn.ensemble import HistGradientBoostingRegressor
 
-from sk_widedeep import EmbeddingEncoder
+from sk_widedeep import CrossProductTransformer, EmbeddingEncoder
 
 # name: parameters of WideDeepRegressor on top of its defaults
 VARIANTS = {
@@ -62,6 +62,9 @@ VARIANTS = {
     "wide=None": {"wide": None},
     # the numbers' outer pieces ending flat, as before round 2 of the defaults
     "extrapolate=False": {"deep": EmbeddingEncoder(extrapolate=False)},
+    "wide: numbers crossed by category": {
+        "wide": CrossProductTransformer(crosses="numbers_by_category")
+    },
 }
 COUNT_ONLY = {"loss='poisson'"}
 REFERENCES = ("LightGBM", "HistGradientBoosting")
