@@ -127,6 +127,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
         early_stopping="auto",
         validation_fraction="auto",
         n_iter_no_change=5,
+        tol=2e-3,
         device="auto",
         n_jobs=None,
         random_state=None,
@@ -153,6 +154,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.device = device
         self.n_jobs = n_jobs
         self.random_state = random_state

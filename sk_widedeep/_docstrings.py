@@ -73,6 +73,15 @@ TRAINING_PARAMETERS = """\
         20% below 500 rows, 100 rows from 500 to 1,000, 10% from 1,000.
     n_iter_no_change : int, default=5
         Epochs without improvement of the validation loss before stopping.
+    tol : float, default=2e-3
+        The smallest improvement that counts, relative to the best
+        validation loss so far: an epoch whose loss is above ``(1 - tol)``
+        times the best is an epoch without improvement, and the weights kept
+        are those of the last epoch that improved by at least that much.
+        Tiny gains late in training (the calibrated loss keeps creeping
+        down) then stop it instead of running on: on the corpus, 10% fewer
+        epochs at the same validation log loss (:doc:`quality`). ``0.0``
+        counts every decrease and keeps the lowest loss's epoch.
     device : str, default="auto"
         Torch device to train and predict on: ``"auto"`` uses CUDA when
         available, else the CPU; or ``"cpu"``, ``"cuda"``, ``"cuda:1"``...

@@ -379,6 +379,7 @@ def make_net(
     valid_data: TensorDataset | None,
     n_iter_no_change: int,
     verbose: int,
+    tol: float = 0.0,
     data_parallel: bool = False,
     temperature_scaling: bool = False,
 ) -> WideDeepNet:
@@ -405,6 +406,8 @@ def make_net(
         early_stopping = EarlyStopping(
             monitor="valid_loss_calibrated" if calibrates else "valid_loss",
             patience=n_iter_no_change,
+            threshold=tol,
+            threshold_mode="rel",
             load_best=True,
         )
         callbacks.append(("early_stopping", early_stopping))

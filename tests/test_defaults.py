@@ -186,3 +186,31 @@ def test_numeric_encodings_learn_a_periodic_signal():
         losses[encoding] = log_loss(y_test, clf.predict_proba(X_test))
     assert losses["piecewise_linear"] < losses["scaled"] - 0.01
     assert losses["periodic"] < losses["scaled"] - 0.01
+
+
+@pytest.mark.parametrize("tol", [0.0, 2e-3, 0.05])
+def test_tol_counts_only_improvements_of_at_least_that_share(tol):
+    X, y = numbers(1500)
+    clf = WideDeepClassifier(
+        early_stopping=True,
+        max_epochs=40,
+        n_iter_no_change=3,
+        tol=tol,
+        hidden_units=(32,),
+        batch_size=64,
+        random_state=0,
+    ).fit(X, y)
+    curve = clf.validation_loss_curve_
+    # replay the rule: an epoch improves when below (1 - tol) x the best so far
+    best, kept, misses = np.inf, None, 0
+    for epoch, loss in enumerate(curve, start=1):
+        if loss < best * (1 - tol):
+            best, kept, misses = loss, epoch, 0
+        else:
+            misses += 1
+        if misses == 3:
+            break
+    assert len(curve) == epoch  # it stopped where the rule says
+    assert dict(clf.net_.callbacks_)["early_stopping"].best_epoch_ == kept
+    if tol == 0.0:
+        assert kept == int(np.argmin(curve)) + 1

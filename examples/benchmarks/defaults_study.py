@@ -63,6 +63,7 @@ VARIANTS = {
     "previous defaults": PREVIOUS,
     "early_stopping=False, max_epochs=8": {"early_stopping": False, "max_epochs": 8},
     "n_iter_no_change=3": {"n_iter_no_change": 3},
+    "tol=1e-4": {"tol": 1e-4},
     "continuous_encoding='scaled'": deep(continuous_encoding="scaled"),
     "continuous_encoding='periodic'": deep(continuous_encoding="periodic"),
     "embed_continuous=False": deep(embed_continuous=False),
