@@ -80,7 +80,7 @@ TRAINING_PARAMETERS = """\
         are those of the last epoch that improved by at least that much.
         Tiny gains late in training (the calibrated loss keeps creeping
         down) then stop it instead of running on: on the corpus, 10% fewer
-        epochs at the same validation log loss (:doc:`quality`). ``0.0``
+        epochs at the same validation log loss (:doc:`/quality`). ``0.0``
         counts every decrease and keeps the lowest loss's epoch.
     device : str, default="auto"
         Torch device to train and predict on: ``"auto"`` uses CUDA when
