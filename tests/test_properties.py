@@ -550,18 +550,19 @@ def test_infinity_is_rejected_unless_quantile_scaling(data, scaling):
         assert np.isfinite(encoder.transform(X_new)).all()
 
 
+def distinct_numbers(max_size, *, ties=False):
+    """Lists of finite numbers with at least two distinct ones (``ties``:
+    often repeating a few values, as masses of the quantiles)."""
+    number = st.floats(-100, 100, allow_nan=False, allow_infinity=False)
+    if ties:
+        number = st.one_of(st.sampled_from([-1.0, 0.0, 0.5, 3.0]), number)
+    return st.lists(number, min_size=2, max_size=max_size).filter(
+        lambda values: len(set(values)) >= 2
+    )
+
+
 @settings(max_examples=40, **SETTINGS)
-@given(
-    values=st.lists(
-        st.one_of(
-            st.sampled_from([-1.0, 0.0, 0.5, 3.0]),
-            st.floats(-100, 100, allow_nan=False, allow_infinity=False),
-        ),
-        min_size=2,
-        max_size=30,
-    ).filter(lambda values: len(set(values)) >= 2),
-    n_quantiles=st.integers(2, 50),
-)
+@given(values=distinct_numbers(30, ties=True), n_quantiles=st.integers(2, 50))
 def test_quantile_scaling_maps_infinities_to_zero_and_one(values, n_quantiles):
     encoder = EmbeddingEncoder(
         continuous=["f"],
@@ -575,14 +576,7 @@ def test_quantile_scaling_maps_infinities_to_zero_and_one(values, n_quantiles):
 
 
 @settings(max_examples=60, **SETTINGS)
-@given(
-    values=st.lists(
-        st.floats(-100, 100, allow_nan=False, allow_infinity=False),
-        min_size=2,
-        max_size=40,
-    ).filter(lambda values: len(set(values)) >= 2),
-    n_bins=st.integers(1, 8),
-)
+@given(values=distinct_numbers(40), n_bins=st.integers(1, 8))
 def test_outer_pieces_extrapolate_monotonely_and_boundedly(values, n_bins):
     fit = pd.DataFrame({"f": values})
     encoder = EmbeddingEncoder(n_bins=n_bins, embed_continuous=False).fit(fit)
