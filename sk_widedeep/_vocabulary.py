@@ -264,10 +264,24 @@ class Vocabulary:
             # code -1 (missing) picks the appended missing code.
             categories = np.asarray(values.categories)
             lookup = np.append(self._codes_of(categories), self.missing_code)
+            lookup[:-1][self._missing(categories)] = self.missing_code
             return lookup[values.codes]
         codes = self._codes_of(values)
-        codes[np.asarray(pd.isna(values), dtype=bool)] = self.missing_code
+        codes[self._missing(values)] = self.missing_code
         return codes
+
+    def _missing(self, values) -> np.ndarray:
+        """Tell which values are missing.
+
+        None, NaN, NaT, ``pd.NA``, and ``""`` in a column of strings that did
+        not hold ``""`` in fit: the exported graph cannot tell ``""`` from a
+        missing string, so neither does Python.
+        """
+        missing = np.asarray(pd.isna(values), dtype=bool)
+        if self.kind == "string" and "" not in self._codes:
+            empty = pd.Series(values, copy=False) == ""
+            missing |= empty.fillna(False).to_numpy(dtype=bool)
+        return missing
 
     def _codes_of(self, values) -> np.ndarray:
         """Codes of values (int64); unknown and missing ones 0."""

@@ -332,3 +332,19 @@ def test_numbers_past_the_training_range_score_as_predict(model):
         else fitted.predict(far).reshape(-1, 1)
     )
     np.testing.assert_allclose(outputs[-1], expected, rtol=1e-5, atol=1e-5)
+
+
+def test_an_empty_string_scores_as_a_missing_value_in_both():
+    # a string input cannot hold None: the graph reads "" as missing, and so
+    # does predict_proba when fit held no "" (before, Python read it as unseen)
+    X, y = text_frame(400)
+    assert "" not in set(X["education"].dropna())
+    clf = WideDeepClassifier(**FAST).fit(X, y)
+    session, feeds_of = session_and_feeds(clf, X[:5])
+    new = X[:6].copy()
+    new["education"] = ["", None, "never-seen", "", None, "never-seen"]
+    _, proba = session.run(None, feeds_of(new))
+    np.testing.assert_allclose(proba, clf.predict_proba(new), atol=1e-5, rtol=0)
+    same_row = pd.concat([X[:1]] * 2).assign(education=["", None])
+    empty, missing = clf.predict_proba(same_row)
+    np.testing.assert_array_equal(empty, missing)

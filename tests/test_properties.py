@@ -141,11 +141,18 @@ def expected_vocabulary(values, min_frequency):
 
 def expected_codes(vocabulary, values, missing_code=None):
     """1 + position in the vocabulary; 0 for unknown values; missing_code
-    (by default the last, ``len(vocabulary) + 1``) for missing ones."""
+    (by default the last, ``len(vocabulary) + 1``) for missing ones, and for
+    ``""`` in a vocabulary of strings without it (the graph's missing string)."""
     position = {v: k for k, v in enumerate(vocabulary, start=1)}
     missing_code = len(vocabulary) + 1 if missing_code is None else missing_code
+    strings = bool(vocabulary) and all(isinstance(v, str) for v in vocabulary)
+    empty_is_missing = strings and "" not in position
+
+    def missing(v):
+        return is_missing(v) or (empty_is_missing and isinstance(v, str) and v == "")
+
     return np.array(
-        [missing_code if is_missing(v) else position.get(v, 0) for v in values],
+        [missing_code if missing(v) else position.get(v, 0) for v in values],
         dtype=np.int64,
     )
 

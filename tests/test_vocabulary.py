@@ -38,8 +38,11 @@ def test_vocabulary_codes_known_values_from_one_unknown_zero_missing_last():
     assert vocabulary.exact_keys[-1] == MISSING_KEY
     values = np.array(["a", "b", "zzz", None, np.nan, pd.NA, ""], dtype=object)
     codes = vocabulary.encode(values)
-    # an unseen value is not a missing one: "zzz" and "" go to 0, None/NaN/NA to 3
-    assert codes.tolist() == [1, 2, 0, 3, 3, 3, 0]
+    # an unseen value is not a missing one: "zzz" goes to 0, None/NaN/NA to 3,
+    # and so does "" (fit held no ""): the exported graph's missing string
+    assert codes.tolist() == [1, 2, 0, 3, 3, 3, 3]
+    with_empty = Vocabulary.fit(np.array(["", "a"], dtype=object), None, "c")
+    assert with_empty.encode(np.array(["", None], dtype=object)).tolist() == [1, 3]
     assert codes.dtype == np.int64
 
 
