@@ -16,6 +16,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+import torch
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -42,6 +43,13 @@ from ._optim import OPTIMIZERS, OptimizerSpec
 from ._sharding import Shards
 from ._targets import row_weights, summarize_shard, weight_totals
 from ._warm_start import load_shared_weights
+
+# how an ensemble's members are averaged, by the loss they are trained with:
+# probabilities for the classifier's losses, outputs for the regressor's
+MEMBER_LINK = {
+    torch.nn.BCEWithLogitsLoss: "sigmoid",
+    torch.nn.CrossEntropyLoss: "softmax",
+}
 
 MIN_VALIDATION_ROWS = 100
 """``validation_fraction="auto"`` holds out at least this many rows.
@@ -94,6 +102,7 @@ class BaseWideDeep(BaseEstimator):
         "deep": [HasMethods(["fit", "transform"]), StrOptions({"auto"}), None],
         "hidden_units": [list, tuple],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "n_members": [Interval(Integral, 1, None, closed="left")],
         "wide_optimizer": [StrOptions(set(OPTIMIZERS)), callable],
         "wide_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "wide_l1": [Interval(Real, 0, None, closed="left")],
@@ -268,7 +277,13 @@ class BaseWideDeep(BaseEstimator):
 
         n_continuous = inputs["continuous"].shape[1] if "continuous" in inputs else 0
         self._module_kwargs = network_params(
-            deep_layout(self.deep_), n_wide, n_continuous, hidden_units, self.dropout
+            deep_layout(self.deep_),
+            n_wide,
+            n_continuous,
+            hidden_units,
+            self.dropout,
+            n_members=self.n_members,
+            link=MEMBER_LINK.get(self._criterion()[0], "identity"),
         )
         net = self._make_net(valid_data)
         if previous is not None:

@@ -27,6 +27,16 @@ MODEL_PARAMETERS = """\
         Width of each ReLU layer of the deep part (the paper: 1024, 512, 256).
     dropout : float, default=0.0
         Dropout probability after each ReLU layer.
+    n_members : int, default=1
+        Members of an ensemble trained in one fit, in TabM-mini's
+        parameter-efficient form (Gorishniy et al., 2025): the members share
+        the embeddings and the ReLU layers; each multiplies the deep part's
+        input by a vector of its own (learned, initialized to random signs)
+        and has its own output layer; the wide part is shared. Every member
+        is trained on every batch, the loss being the mean of theirs, and
+        the prediction is the mean of their probabilities (classifier) or
+        predictions (regressor). The deep part's cost grows about
+        ``n_members`` times; see :ref:`ensembles` for what it buys.
     wide_optimizer : {"ftrl", "adagrad", "adam", "sgd"} or class, default="ftrl"
         Optimizer of the wide part's weights. The named ones update only the
         rows of the features active in a batch (sparse gradients; ``"adam"``

@@ -255,8 +255,40 @@ class PeriodicEmbedding(nn.Module):
         return torch.relu(out).flatten(1)
 
 
+MEMBER_LINKS = ("identity", "sigmoid", "softmax")
+"""How :func:`average_members` averages an ensemble's members."""
+
+
+def average_members(members: torch.Tensor, link: str) -> torch.Tensor:
+    """Logits of the members' mean prediction, (batch, n_outputs).
+
+    Parameters
+    ----------
+    members : Tensor of shape (batch, n_members, n_outputs)
+        Each member's logits.
+    link : {"identity", "sigmoid", "softmax"}
+        "identity": the mean of the outputs; "sigmoid": the logit of the
+        mean probability, ``log(mean p) - log(mean (1 - p))``; "softmax":
+        the log of the mean probabilities, which a softmax returns as they
+        are. Computed in log space, so that no probability underflows.
+    """
+    if link == "identity":
+        return members.mean(1)
+    if link == "sigmoid":
+        positive = torch.logsumexp(functional.logsigmoid(members), 1)
+        return positive - torch.logsumexp(functional.logsigmoid(-members), 1)
+    log_k = math.log(members.shape[1])
+    return torch.logsumexp(functional.log_softmax(members, -1), 1) - log_k
+
+
 def network_params(
-    layout: dict, n_wide: int, n_continuous: int, hidden_units, dropout: float
+    layout: dict,
+    n_wide: int,
+    n_continuous: int,
+    hidden_units,
+    dropout: float,
+    n_members: int = 1,
+    link: str = "identity",
 ) -> dict:
     """Parameters of :class:`WideDeepModule` for the parts' arrays.
 
@@ -273,6 +305,10 @@ def network_params(
         Number of continuous inputs of the deep part.
     hidden_units : tuple of int
     dropout : float
+    n_members : int, default=1
+        Members of the deep part's ensemble (:class:`WideDeepModule`).
+    link : {"identity", "sigmoid", "softmax"}, default="identity"
+        How the members' logits are averaged (:class:`WideDeepModule`).
     """
     return {
         "n_wide": n_wide,
@@ -285,6 +321,8 @@ def network_params(
         "bag_cardinalities": layout.get("bag_cardinalities", ()),
         "bag_dims": layout.get("bag_dims", ()),
         "combiner": layout.get("combiner", "mean"),
+        "n_members": n_members,
+        "link": link,
     }
 
 
@@ -358,6 +396,20 @@ class WideDeepModule(nn.Module):
         global generator is never drawn from: the layers are built without
         initialization, then initialized from this generator. Dropout draws
         from the generator its net sets on each :class:`SeededDropout`.
+    n_members : int, default=1
+        Members of an ensemble in the deep part, in TabM-mini's
+        parameter-efficient form (Gorishniy et al., 2025): the members
+        share the embeddings and the hidden layers; each scales the deep
+        input by its own vector (initialized to random signs) and has its
+        own output layer; the wide part and the bias are shared. In
+        training the module returns every member's logits, shape
+        (batch, n_members, n_outputs), and the loss is their mean; in
+        evaluation it returns the logits of the members' averaged
+        prediction (see ``link``).
+    link : {"identity", "sigmoid", "softmax"}, default="identity"
+        The members' predictions averaged: their outputs ("identity",
+        regression), their probabilities under a sigmoid (binary) or a
+        softmax (multiclass), returned as the logits of that mean.
     """
 
     def __init__(
@@ -376,8 +428,13 @@ class WideDeepModule(nn.Module):
         bag_dims: tuple[int, ...] = (),
         combiner: str = "mean",
         random_seed: int = 0,
+        n_members: int = 1,
+        link: str = "identity",
     ):
         super().__init__()
+        if link not in MEMBER_LINKS:
+            raise ValueError(f"link must be one of {MEMBER_LINKS}; got {link!r}")
+        self.n_members, self.link = int(n_members), link
         generator = torch.Generator().manual_seed(int(random_seed))
         self.wide = None
         if n_wide:
@@ -418,6 +475,11 @@ class WideDeepModule(nn.Module):
         width = sum(embedding_dims) + sum(bag_dims) + n_continuous
         width += n_periodic * (PERIODIC_DIM - 1)
         if width:
+            if self.n_members > 1:
+                signs = torch.randint(
+                    0, 2, (self.n_members, width), generator=generator
+                )
+                self.member_scales = nn.Parameter(2.0 * signs - 1.0)
             layers: list[nn.Module] = []
             for units in hidden_units:
                 layers += [_linear(width, units, generator), nn.ReLU()]
@@ -425,7 +487,15 @@ class WideDeepModule(nn.Module):
                     layers.append(SeededDropout(dropout))
                 width = units
             self.deep = nn.Sequential(*layers)
-            self.deep_output = _linear(width, n_outputs, generator, bias=False)
+            if self.n_members == 1:
+                self.deep_output = _linear(width, n_outputs, generator, bias=False)
+            else:  # torch's default bound of a layer with `width` inputs
+                bound = 1 / math.sqrt(width)
+                self.member_output = nn.Parameter(
+                    torch.empty(self.n_members, width, n_outputs).uniform_(
+                        -bound, bound, generator=generator
+                    )
+                )
         self.bias = nn.Parameter(torch.zeros(n_outputs))
 
     def forward(
@@ -456,7 +526,8 @@ class WideDeepModule(nn.Module):
         Returns
         -------
         logits : Tensor of shape (batch, n_outputs)
-            The summed logits of the wide and deep parts.
+            The summed logits of the wide and deep parts; in training, with
+            ``n_members > 1``, each member's: (batch, n_members, n_outputs).
         """
         logits = self.bias
         if self.wide is not None:
@@ -476,12 +547,25 @@ class WideDeepModule(nn.Module):
                 continuous = continuous[:, self.n_periodic :]
             if continuous is not None and not continuous.shape[1]:
                 continuous = None
+            if self.n_members > 1:
+                return self._members(logits, learned, continuous)
             layers = iter(self.deep)
             hidden = _first_layer(next(layers), learned, continuous)
             for layer in layers:
                 hidden = layer(hidden)
             logits = logits + self.deep_output(hidden)
         return logits
+
+    def _members(self, logits, learned, continuous):
+        """Return the logits of each member (training) or of their mean."""
+        inputs = learned if continuous is None else [*learned, continuous]
+        inputs = inputs[0] if len(inputs) == 1 else torch.cat(inputs, 1)
+        hidden = self.deep(inputs[:, None, :] * self.member_scales)
+        members = torch.einsum("bkh,kho->bko", hidden, self.member_output)
+        members = members + (logits[:, None, :] if logits.dim() == 2 else logits)
+        if self.training:
+            return members
+        return average_members(members, self.link)
 
     def embedding_rows(self, column: int) -> torch.Tensor:
         """Return the embedding table of embedded input ``column`` (a view).
@@ -496,6 +580,10 @@ class WideDeepModule(nn.Module):
         if 0 <= k < len(self.bags):
             return self.bags[k].table.weight
         raise IndexError(f"no embedded input {column}")
+
+    def _deep_head(self) -> nn.Parameter:
+        """Return the deep part's output weights (each member's, with members)."""
+        return self.deep_output.weight if self.n_members == 1 else self.member_output
 
     @torch.no_grad()
     def load_shared(
@@ -522,7 +610,8 @@ class WideDeepModule(nn.Module):
         Raises
         ------
         ValueError
-            When a layer after the first differs in shape.
+            When a layer after the first differs in shape, or the number of
+            ensemble members differs.
         """
         if wide_rows is not None and self.wide is not None and old.wide is not None:
             _copy_rows(self.wide.weight, old.wide.weight, wide_rows)
@@ -538,9 +627,13 @@ class WideDeepModule(nn.Module):
                     periodic_columns,
                 )
         if input_columns is not None and self.deep is not None and old.deep is not None:
+            if self.n_members != old.n_members:
+                raise ValueError(
+                    f"n_members changed from {old.n_members} to {self.n_members}."
+                )
             ours, theirs = list(self.deep.parameters()), list(old.deep.parameters())
-            later = [*ours[2:], self.deep_output.weight]
-            earlier = [*theirs[2:], old.deep_output.weight]
+            later = [*ours[2:], self._deep_head()]
+            earlier = [*theirs[2:], old._deep_head()]
             shapes = [tuple(p.shape) for p in later], [tuple(p.shape) for p in earlier]
             if ours[0].shape[0] != theirs[0].shape[0] or shapes[0] != shapes[1]:
                 raise ValueError(
@@ -548,6 +641,8 @@ class WideDeepModule(nn.Module):
                     f"to {[tuple(p.shape) for p in ours]}."
                 )
             _copy_rows(ours[0].T, theirs[0].T, input_columns)
+            if self.n_members > 1:
+                _copy_rows(self.member_scales.T, old.member_scales.T, input_columns)
             ours[1].copy_(theirs[1])
             for new, previous in zip(later, earlier, strict=True):
                 new.copy_(previous)

@@ -280,10 +280,22 @@ class WideDeepNet(SkorchNetHooks, NeuralNet):
         return self.module_(**inputs, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        """Mean loss of the batch, weighted by its sample weights if any."""
+        """Mean loss of the batch, weighted by its sample weights if any.
+
+        An ensemble's members (``y_pred`` of shape (batch, members,
+        outputs), in training) each get the loss of every row; a row's loss
+        is the mean over the members.
+        """
+        y_true = y_true.to(y_pred.device)
+        n_members = y_pred.shape[1] if y_pred.dim() == 3 else 1
+        if n_members > 1:
+            y_pred = y_pred.flatten(0, 1)  # row i's members, then row i + 1's
+            y_true = y_true.repeat_interleave(n_members, 0)
         if y_pred.shape[1] == 1:
             y_pred = y_pred[:, 0]
-        loss = self.criterion_(y_pred, y_true.to(y_pred.device))
+        loss = self.criterion_(y_pred, y_true)
+        if n_members > 1:
+            loss = loss.view(-1, n_members).mean(1)
         weight = X.get("sample_weight") if isinstance(X, Mapping) else None
         if weight is None:
             return loss.mean()

@@ -109,6 +109,7 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
         deep="auto",
         hidden_units=(128, 64),
         dropout=0.0,
+        n_members=1,
         wide_optimizer="ftrl",
         wide_lr="auto",
         wide_l1=0.0,
@@ -135,6 +136,7 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
         self.deep = deep
         self.hidden_units = hidden_units
         self.dropout = dropout
+        self.n_members = n_members
         self.wide_optimizer = wide_optimizer
         self.wide_lr = wide_lr
         self.wide_l1 = wide_l1

@@ -54,7 +54,7 @@ def load_shared_weights(old_wide, old_deep, old_module, wide, deep, module):
     except ValueError as exc:
         raise ValueError(
             f"warm_start keeps the layers of the previous fit, but {exc} Keep "
-            "hidden_units as they were, or set warm_start=False."
+            "hidden_units and n_members as they were, or set warm_start=False."
         ) from exc
 
 

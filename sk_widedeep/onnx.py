@@ -833,8 +833,18 @@ def _logits(graph, model, inputs):
             if len(parts) == 1
             else graph.node("Concat", parts, "deep_input", axis=1)
         )
+        if module.n_members > 1:  # (N, d) -> each member's scaled copy, (N, k, d)
+            h = graph.node("Unsqueeze", [h, graph.constant(np.array([1]))], "hk")
+            h = graph.node(
+                "Mul", [h, graph.constant(_weights(module.member_scales))], "hk"
+            )
         for layer in module.deep:
-            if isinstance(layer, torch_nn().Linear):
+            if isinstance(layer, torch_nn().Linear) and module.n_members > 1:
+                h = graph.node(
+                    "MatMul", [h, graph.constant(_weights(layer.weight).T.copy())], "h"
+                )
+                h = graph.node("Add", [h, graph.constant(_weights(layer.bias))], "h")
+            elif isinstance(layer, torch_nn().Linear):
                 h = graph.node(
                     "Gemm",
                     [
@@ -847,17 +857,43 @@ def _logits(graph, model, inputs):
                 )
             elif isinstance(layer, torch_nn().ReLU):
                 h = graph.node("Relu", [h], "h")
-        terms.append(
-            graph.node(
-                "MatMul",
-                [h, graph.constant(_weights(module.deep_output.weight).T.copy())],
-                "deep",
+        if module.n_members > 1:
+            if module.wide is not None:  # (N, outputs) -> (N, 1, outputs)
+                terms[1] = graph.node(
+                    "Unsqueeze", [terms[1], graph.constant(np.array([1]))], "wide"
+                )
+            head = graph.constant(_weights(module.member_output))
+            terms.append(
+                graph.node("Einsum", [h, head], "deep", equation="bkh,kho->bko")
             )
-        )
+        else:
+            head = _weights(module.deep_output.weight).T.copy()
+            terms.append(graph.node("MatMul", [h, graph.constant(head)], "deep"))
     logits = terms[0]
     for term in terms[1:]:
         logits = graph.node("Add", [logits, term], "logits")
+    if module.deep is not None and module.n_members > 1:
+        logits = _average_members(graph, logits, module)
     return logits
+
+
+def _average_members(graph, members, module):
+    """Write the logits of the members' mean (:func:`._module.average_members`)."""
+    if module.link == "identity":
+        return graph.node("ReduceMean", [members], "logits", axes=[1], keepdims=0)
+    if module.link == "softmax":
+        log_p = graph.node("LogSoftmax", [members], "logp", axis=-1)
+        mean = graph.node("ReduceLogSumExp", [log_p], "logp", axes=[1], keepdims=0)
+        log_k = graph.constant(np.array(np.log(module.n_members), np.float32))
+        return graph.node("Sub", [mean, log_k], "logits")
+    # log sigmoid(z) = -softplus(-z); log(1 - sigmoid(z)) = -softplus(z)
+    log_p = graph.node(
+        "Neg", [graph.node("Softplus", [graph.node("Neg", [members], "z")], "sp")], "lp"
+    )
+    log_q = graph.node("Neg", [graph.node("Softplus", [members], "sq")], "lq")
+    positive = graph.node("ReduceLogSumExp", [log_p], "lp", axes=[1], keepdims=0)
+    negative = graph.node("ReduceLogSumExp", [log_q], "lq", axes=[1], keepdims=0)
+    return graph.node("Sub", [positive, negative], "logits")
 
 
 def torch_nn():

@@ -109,6 +109,23 @@ def test_regressor_predictions_equal_predict(loss):
     np.testing.assert_allclose(predicted[:, 0], reg.predict(X), rtol=1e-5)
 
 
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "regressor"])
+def test_ensemble_members_score_as_python(kind):
+    X, y = text_frame(500)
+    settings = {**FAST, "n_members": 3}
+    if kind == "regressor":
+        target = np.nan_to_num(X["age"].to_numpy(), nan=40.0) / 10 + y
+        model = WideDeepRegressor(**settings).fit(X, target)
+        expected = model.predict(X)[:, None]
+    else:
+        target = y if kind == "binary" else (np.arange(500) % 3 + y) % 3
+        model = WideDeepClassifier(**settings).fit(X, target)
+        expected = model.predict_proba(X)
+    session = session_of(model, X)
+    scored = session.run(None, feeds(session, X))[-1]
+    np.testing.assert_allclose(scored, expected, rtol=1e-5, atol=1e-5)
+
+
 def test_app_store_joint_model_on_every_test_row():
     X, y = make_app_installs(6000, random_state=0)
     clf = WideDeepClassifier(

@@ -27,6 +27,15 @@ corpus' packages, see ``corpus.py``)::
 
 It prints the tables, writes them as reStructuredText with ``--rst``, and
 draws the reliability diagrams of four binary sets with ``--figure``.
+
+With ``--networks`` it scores, instead of the old defaults and HGB, the
+best published defaults of other tabular networks beside ours and
+LightGBM's: pytabkit's ``RealMLP_TD_Classifier`` and ``TabM_D_Classifier``
+(Holzmüller et al., 2024; Gorishniy et al., 2025; ``pip install
+".[benchmarks]"``), on the CPU with one thread as ours, on the sets of at
+most ``NETWORK_MAX_ROWS`` training rows (their fits take minutes beyond)::
+
+    python corpus_quality.py --networks --seeds 0 [--rst PATH]
 """
 
 import argparse
@@ -40,6 +49,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sk_widedeep import EmbeddingEncoder, WideDeepClassifier
 
 MODELS = ("defaults", "before", "LightGBM", "HistGradientBoosting")
+NETWORKS = ("RealMLP-TD", "TabM-D")
+NETWORK_MODELS = ("defaults", "LightGBM", *NETWORKS)
+NETWORK_MAX_ROWS = 30_000
 N_BOOTSTRAP = 1000
 DIAGRAM_SETS = ("magic", "credit_cards", "restaurants", "mortgages")
 
@@ -64,7 +76,25 @@ def make(model, seed, n_rows):
         return lightgbm(seed)
     if model == "linear":
         return linear_baseline(seed)
+    if model in NETWORKS:
+        from pytabkit import RealMLP_TD_Classifier, TabM_D_Classifier
+
+        kind = RealMLP_TD_Classifier if model == "RealMLP-TD" else TabM_D_Classifier
+        return kind(random_state=seed, device="cpu", n_threads=1)
     return HistGradientBoostingClassifier(random_state=seed)
+
+
+def network_columns(frame):
+    """pytabkit reads categories from the category dtype: strings and
+    booleans become categories; numbers stay as they are."""
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object
+        or pd.api.types.is_string_dtype(frame[c].dtype)
+        or pd.api.types.is_bool_dtype(frame[c].dtype)
+    ]
+    return frame.astype(dict.fromkeys(text, "category"))
 
 
 def expected_calibration_error(y, proba, classes, n_bins=15):
@@ -105,7 +135,10 @@ def evaluate(name, seeds, models=MODELS):
     for seed in seeds:
         for model in models:  # alternating, as the timings share the machine
             estimator = make(model, seed, len(X_train))
-            seconds, Xt = timed_fit(estimator, model, X_train, X_test, y_train)
+            X_fit, X_score = X_train, X_test
+            if model in NETWORKS:
+                X_fit, X_score = network_columns(X_train), network_columns(X_test)
+            seconds, Xt = timed_fit(estimator, model, X_fit, X_score, y_train)
             p = estimator.predict_proba(Xt)
             classes = estimator.classes_
             loss, auc = scores(y_test, p, classes)
@@ -187,7 +220,25 @@ SHORT = {
     "LightGBM": "LightGBM",
     "HistGradientBoosting": "HGB",
     "linear": "linear",
+    "RealMLP-TD": "RealMLP-TD",
+    "TabM-D": "TabM-D",
 }
+
+
+def network_summary(wide):
+    """Per network: sets at or below LightGBM's and our log loss, fit time."""
+    loss, seconds = wide["log_loss"], wide["fit_seconds"]
+    lines = []
+    for model in ("defaults", *NETWORKS):
+        ratio = np.exp(np.log(seconds[model] / seconds["LightGBM"]).mean())
+        line = (
+            f"{SHORT[model]}: log loss at most LightGBM's on "
+            f"{int((loss[model] <= loss['LightGBM']).sum())} of {len(wide)} sets"
+        )
+        if model != "defaults":
+            line += f", at most ours on {int((loss[model] <= loss['defaults']).sum())}"
+        lines.append(f"{line}; fit time {ratio:.1f}x LightGBM's (geometric mean).")
+    return " ".join(lines)
 
 
 def write_rst(path, wide, ci, summary, models=MODELS):
@@ -258,12 +309,22 @@ def main():
     parser.add_argument(
         "--small", action="store_true", help="the small tables, with a linear model"
     )
+    parser.add_argument(
+        "--networks", action="store_true", help="RealMLP-TD and TabM-D beside ours"
+    )
     args = parser.parse_args()
     names = args.sets or available(SMALL_SETS if args.small else SETS)
     models = (*MODELS, "linear") if args.small else MODELS
+    if args.networks:
+        models = NETWORK_MODELS
+        names = [n for n in names if len(split(n)[0]) <= NETWORK_MAX_ROWS]
     from defaults_study import warm_up
 
     warm_up()
+    if args.networks:  # their first fit imports lightning: not timed
+        X = pd.DataFrame({"a": np.arange(200.0), "b": list("xy") * 100})
+        for model in NETWORKS:
+            make(model, 0, 200).fit(network_columns(X), [0, 1] * 100)
     runs, intervals, probabilities = [], [], {}
     for name in names:
         set_runs, interval, proba, y_test = evaluate(name, args.seeds, models)
@@ -282,7 +343,7 @@ def main():
     pd.set_option("display.width", 250)
     print(wide.to_string(float_format=lambda v: f"{v:.4f}"))
     print(ci.to_string())
-    summary = target_summary(wide)
+    summary = network_summary(wide) if args.networks else target_summary(wide)
     print(summary)
     if args.rst:
         write_rst(args.rst, wide, ci, summary, models)

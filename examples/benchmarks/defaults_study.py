@@ -49,6 +49,15 @@ def deep(**params):
     return {"deep": EmbeddingEncoder(**params)}
 
 
+def adam(**params):
+    """The deep part's Adam with other arguments (e.g. ``betas``)."""
+    from functools import partial
+
+    from sk_widedeep._optim import Adam
+
+    return {"deep_optimizer": partial(Adam, fused=True, **params)}
+
+
 # name: parameters of WideDeepClassifier on top of the current defaults (the
 # last round of the study; docs/quality.rst has the earlier rounds' tables)
 VARIANTS = {
@@ -89,6 +98,13 @@ VARIANTS = {
     "wide: numbers crossed by category": {
         "wide": CrossProductTransformer(crosses="numbers_by_category")
     },
+    "Adam betas=(0.9, 0.95)": adam(betas=(0.9, 0.95)),
+    "Adam betas=(0.9, 0.95), deep_lr=2e-3": {
+        **adam(betas=(0.9, 0.95)),
+        "deep_lr": 2e-3,
+    },
+    "max_epochs=100": {"max_epochs": 100},
+    "n_members=8": {"n_members": 8},
 }
 REFERENCES = ("LightGBM", "HistGradientBoosting")
 FIELDS = ["set", "model", "seed", "log_loss", "auc", "fit_seconds", "epochs"]
