@@ -429,9 +429,10 @@ def _export(args):
     )
     graph = to_onnx(model, data[features].head(5))
     Path(args.output).write_bytes(graph.SerializeToString())
+    n_inputs = len(graph.graph.input)
     print(
-        f"{args.model} exported to {args.output} ({len(features)} inputs, one per "
-        "column)"
+        f"{args.model} exported to {args.output} ({n_inputs} inputs, one per "
+        "column the model uses)"
     )
     return 0
 

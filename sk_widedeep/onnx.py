@@ -6,11 +6,13 @@ onnxruntime, skl2onnx). :func:`to_onnx` writes a
 :class:`~sk_widedeep.WideDeepRegressor`, a
 :class:`~sk_widedeep.CrossProductTransformer` or an
 :class:`~sk_widedeep.EmbeddingEncoder` as one graph that takes one
-input per raw column (strings as string tensors, numbers as doubles,
-:func:`initial_types`) and that onnxruntime scores without Python's
-libraries; :func:`feeds` builds those inputs from a DataFrame. The
-converters are registered with skl2onnx (:func:`register_converters`), so
-``skl2onnx.to_onnx`` converts the estimators too.
+input per raw column that the model uses (:func:`used_columns`; strings as
+string tensors, numbers as doubles, :func:`initial_types`) and that
+onnxruntime scores without Python's libraries; :func:`feeds` builds those
+inputs from a DataFrame. Importing this module registers the converters
+with skl2onnx (:func:`register_converters`), so ``skl2onnx.to_onnx``
+converts the estimators too, with skl2onnx's classifier options
+(``zipmap``, ``nocl``, ``output_class_labels``) and their defaults.
 
 Inside the graph, a vocabulary of strings is an ``ai.onnx.ml``
 ``LabelEncoder`` (unknown values to code 0, the other slot; ``""``, a
@@ -21,9 +23,13 @@ arithmetic, as in :class:`._vocabulary.Cross`) looked up in the cross's own
 ``LabelEncoder``; the scalings (piecewise linear, standard, quantile by
 linear interpolation), the missing indicators and the network (embedding
 lookups, the ReLU layers, periodic embeddings) are written with the
-standard operators from the fitted weights. The classifier's outputs are
-``label`` and ``probabilities``, as skl2onnx's classifiers have them
-(without ZipMap); the regressor's ``variable``, in the target's units.
+standard operators from the fitted weights. From :func:`to_onnx`, the
+classifier's outputs are ``label`` and ``probabilities`` (skl2onnx's
+``zipmap=False``: a tensor, which every runtime reads); from
+``skl2onnx.to_onnx`` with its defaults, ``output_label`` and
+``output_probability``, a ZipMap of class to probability. The regressor's
+output is ``variable``, in the target's units. An ensemble's members
+(``n_members``) are averaged in the graph as in Python.
 
 Not converted, with an error that names what: ``hash_buckets`` (the stable
 hash of :mod:`._hashing` is SipHash of the UTF-8 bytes, which ONNX has no
@@ -55,7 +61,16 @@ TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 
 
 def register_converters() -> None:
-    """Register the converters with skl2onnx (idempotent)."""
+    """Register the converters with skl2onnx (idempotent).
+
+    Importing :mod:`sk_widedeep.onnx` calls it, so that
+    ``skl2onnx.to_onnx(model, X)`` converts our estimators and transformers
+    (alone or at the end of a pipeline) after ``import sk_widedeep.onnx``.
+    The classifiers take skl2onnx's classifier options, with its defaults:
+    ``zipmap`` (True: a ZipMap of class to probability; False: the
+    ``probabilities`` tensor; ``"columns"``: one output per class),
+    ``nocl`` (class indices as labels) and ``output_class_labels``.
+    """
     from skl2onnx import update_registered_converter
 
     from ._classifier import WideDeepClassifier
@@ -72,7 +87,12 @@ def register_converters() -> None:
         "SkWideDeepClassifier",
         _classifier_shape,
         _convert_estimator,
-        options={"zipmap": [False]},
+        # skl2onnx's classifier options, which its parser then applies
+        options={
+            "zipmap": [True, False, "columns"],
+            "nocl": [False, True],
+            "output_class_labels": [False, True],
+        },
     )
     update_registered_converter(
         WideDeepRegressor, "SkWideDeepRegressor", _regressor_shape, _convert_estimator
@@ -90,9 +110,10 @@ def to_onnx(model, X):
         :class:`~sk_widedeep.CrossProductTransformer`.
     X : DataFrame
         A few rows of the training data: their dtypes give the graph's
-        inputs, one per column, named as the column. Its columns must be
-        those the model was fitted on (``feature_names_in_``), in any order:
-        the graph's inputs are in the order of the fit.
+        inputs, one per column that the model uses (:func:`used_columns`),
+        named as the column, in the order of the fit. It may hold every
+        fitted column (``feature_names_in_``) or only the used ones, in any
+        order; the others are no inputs, so a request need not carry them.
 
     Returns
     -------
@@ -103,8 +124,8 @@ def to_onnx(model, X):
     sklearn.exceptions.NotFittedError
         When the model is not fitted.
     ValueError
-        When X is not a DataFrame, or lacks columns of the fit, or has
-        others; the message names them.
+        When X is not a DataFrame, or lacks a column the model uses, or has
+        one the fit did not see; the message names them.
     NotImplementedError
         When the model holds what is not converted (``hash_buckets``,
         multi-valued columns, other transformers); the message names it.
@@ -129,11 +150,13 @@ def to_onnx(model, X):
 
 
 def _sample_columns(model, X):
-    """Return the sample rows with the fit's columns, in the fit's order.
+    """Return the sample rows with the columns the model uses, in fit order.
 
-    The graph's inputs are named by column and wired by position, so the
-    sample's columns are matched to ``feature_names_in_`` by name: a sample
-    with a column missing or one more is refused, naming them.
+    The graph has an input per column that the model uses
+    (:func:`used_columns`), named as the column: the sample's columns are
+    matched to the fit's by name, so it may hold every fitted column or
+    only the used ones, in any order; a used column missing, or a column
+    the fit did not see, is refused by name.
     """
     if not hasattr(X, "columns"):
         raise ValueError(
@@ -149,22 +172,21 @@ def _sample_columns(model, X):
                 f"The model was fitted on {expected} columns, but the sample rows "
                 f"have {X.shape[1]}: pass rows of the training data."
             )
-        return X
+        return X.iloc[:, sorted(_used_positions(model))]
     fitted = [str(c) for c in fitted]
     columns = [str(c) for c in X.columns]
-    missing = [c for c in fitted if c not in columns]
+    used = used_columns(model)
+    missing = [c for c in used if c not in columns]
     extra = [c for c in columns if c not in fitted]
     if missing or extra:
-        told = [f"lack the fitted column(s) {missing}"] if missing else []
+        told = [f"lack the column(s) {missing} that it uses"] if missing else []
         told += [f"have column(s) {extra} that the fit did not see"] if extra else []
         raise ValueError(
-            f"The sample rows give the graph one input per column, so they must "
-            f"have the columns the model was fitted on; they {' and '.join(told)}. "
-            "Pass X[model.feature_names_in_] (rows of the training data)."
+            f"The sample rows give the graph one input per column the model uses, "
+            f"so they must have those columns; they {' and '.join(told)}. Pass "
+            "X[model.feature_names_in_] (rows of the training data)."
         )
-    if columns == fitted:
-        return X
-    return X.iloc[:, [columns.index(c) for c in fitted]]
+    return X.iloc[:, [columns.index(c) for c in used]]
 
 
 def _refuse_multi_valued(*transformers):
@@ -180,6 +202,78 @@ def _refuse_multi_valued(*transformers):
             "inputs). Score this model with predict_proba or predict, or fit "
             "it without these columns to export it."
         )
+
+
+def used_columns(model) -> list[str]:
+    """Return the columns an exported graph of ``model`` takes, in fit order.
+
+    Those that its wide and deep transformers read (an estimator's, or the
+    transformer's own): a column that no part uses is no input of the
+    graph, so a request need not carry it.
+
+    Parameters
+    ----------
+    model : estimator
+        A fitted :class:`~sk_widedeep.WideDeepClassifier`,
+        :class:`~sk_widedeep.WideDeepRegressor`,
+        :class:`~sk_widedeep.CrossProductTransformer` or
+        :class:`~sk_widedeep.EmbeddingEncoder`.
+
+    Returns
+    -------
+    columns : list of str
+    """
+    names = [str(c) for c in _fitted_names(model)]
+    return [names[p] for p in sorted(_used_positions(model))]
+
+
+def _fitted_names(model):
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        names = [f"x{j}" for j in range(model.n_features_in_)]
+    return list(names)
+
+
+def _used_positions(model) -> set:
+    """Positions, among the fitted columns, of those the model's parts read."""
+    parts = [getattr(model, "wide_", None), getattr(model, "deep_", None)]
+    if not hasattr(model, "net_"):  # a transformer alone
+        parts = [model]
+    used = set()
+    for part in parts:
+        if isinstance(part, CrossProductTransformer):
+            used |= set(part._encoders)
+        elif isinstance(part, EmbeddingEncoder):
+            used |= {*part._categorical, *part._continuous, *part._indicators}
+        elif part is not None:  # another transformer: every column
+            used |= set(range(len(_fitted_names(model))))
+    return used
+
+
+def _by_position(model, inputs) -> dict:
+    """Map each fitted column's position to the graph input that holds it.
+
+    The graph has an input per fitted column (skl2onnx's ``to_onnx`` with
+    the whole frame), matched by position, or one per used column, matched
+    by name.
+    """
+    names = [str(c) for c in _fitted_names(model)]
+    if len(inputs) == len(names):
+        return dict(enumerate(inputs))
+    given = {variable.raw_name: variable for variable in inputs}
+    unknown = sorted(set(given) - set(names))
+    missing = [
+        names[p] for p in sorted(_used_positions(model)) if names[p] not in given
+    ]
+    if unknown or missing:
+        raise ValueError(
+            f"The graph's inputs are matched to the fitted columns by name: the "
+            f"column(s) {missing} that the model uses have no input, and the "
+            f"input(s) {unknown} name no fitted column. Declare one input per "
+            "column of X[model.feature_names_in_], or per column of "
+            "sk_widedeep.onnx.used_columns(model)."
+        )
+    return {names.index(name): variable for name, variable in given.items()}
 
 
 def _name_inputs_as_columns(graph, columns):
@@ -199,7 +293,7 @@ def _name_inputs_as_columns(graph, columns):
             node.input[:] = [renamed.get(name, name) for name in node.input]
 
 
-def feeds(X) -> dict:
+def feeds(X, columns=None) -> dict:
     """Build the inputs of an exported graph from the rows of a DataFrame.
 
     One (n_rows, 1) array per column, typed as :func:`initial_types` types
@@ -215,7 +309,12 @@ def feeds(X) -> dict:
     Parameters
     ----------
     X : DataFrame
-        The rows to score, with the model's columns.
+        The rows to score, with (at least) the columns the graph takes.
+    columns : list of str or None, default=None
+        The graph's inputs: e.g. ``used_columns(model)``, or
+        ``[i.name for i in session.get_inputs()]``; X's other columns are
+        left out (onnxruntime refuses an input the graph does not have).
+        None: every column of X.
 
     Returns
     -------
@@ -223,7 +322,8 @@ def feeds(X) -> dict:
         The graph's inputs, by column name.
     """
     out = {}
-    for name in X.columns:
+    names = {str(name): name for name in X.columns}
+    for name in X.columns if columns is None else [names[c] for c in columns]:
         column = X[name]
         if _is_number(column.dtype):
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -308,10 +408,11 @@ def _classifier_shape(operator):
         Int64TensorType,
         StringTensorType,
     )
+    from skl2onnx.common.utils_classifier import get_label_classes
 
     model = operator.raw_operator
     n_rows = operator.inputs[0].get_first_dimension()
-    label = model.classes_
+    label = get_label_classes(operator.scope_inst, model)  # indices with nocl
     kind = StringTensorType if label.dtype.kind in "OUS" else Int64TensorType
     operator.outputs[0].type = kind([n_rows])
     operator.outputs[1].type = FloatTensorType([n_rows, len(label)])
@@ -328,7 +429,8 @@ def _deep_shape(operator):
 def _convert_deep(scope, operator, container):
     """EmbeddingEncoder's public output: codes as doubles, then the numbers."""
     graph = _Graph(scope, container)
-    codes, numbers = deep_arrays(graph, operator.raw_operator, operator.inputs)
+    deep = operator.raw_operator
+    codes, numbers = deep_arrays(graph, deep, _by_position(deep, operator.inputs))
     parts = [graph.node("Cast", [c], "code", to=11) for c in codes]
     if numbers is not None:
         parts.append(numbers)
@@ -520,7 +622,9 @@ def wide_indices(graph, transformer, inputs):
 def _convert_wide(scope, operator, container):
     transformer = operator.raw_operator
     graph = _Graph(scope, container)
-    indices = wide_indices(graph, transformer, operator.inputs)
+    indices = wide_indices(
+        graph, transformer, _by_position(transformer, operator.inputs)
+    )
     width = transformer.n_output_features_
     one_hot = graph.node(
         "OneHot",
@@ -906,7 +1010,7 @@ def torch_nn():
 def _convert_estimator(scope, operator, container):
     model = operator.raw_operator
     graph = _Graph(scope, container)
-    logits = _logits(graph, model, operator.inputs)
+    logits = _logits(graph, model, _by_position(model, operator.inputs))
     outputs = [o.full_name for o in operator.outputs]
     if not hasattr(model, "classes_"):  # the regressor, in the target's units
         scaled = graph.node("Cast", [logits], "f", to=11)
@@ -948,9 +1052,17 @@ def _convert_estimator(scope, operator, container):
         proba = graph.node("Softmax", [logits], "proba", axis=1)
     container.add_node("Identity", [proba], [outputs[1]], name=graph.name("Identity"))
     best = graph.node("ArgMax", [proba], "best", axis=1, keepdims=0)
-    classes = model.classes_
+    from skl2onnx.common.utils_classifier import get_label_classes
+
+    classes = get_label_classes(scope, model)  # the indices with skl2onnx's nocl
     if classes.dtype.kind in "OUS":
         label = graph.constant(np.array([str(c) for c in classes], dtype=object))
     else:
         label = graph.constant(classes.astype(np.int64))
     container.add_node("Gather", [label, best], [outputs[0]], name=graph.name("Gather"))
+
+
+try:  # importing this module registers the converters, as skl2onnx users expect
+    register_converters()
+except ImportError:  # without skl2onnx: to_onnx says what to install
+    pass

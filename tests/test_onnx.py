@@ -294,7 +294,7 @@ def test_sample_rows_with_a_column_more_or_less_are_refused_by_name():
     extra = X.assign(flag="?")[["flag", *X.columns]]
     with pytest.raises(ValueError, match=r"column\(s\) \['flag'\] that the fit"):
         to_onnx(clf, extra[:5])
-    with pytest.raises(ValueError, match=r"lack the fitted column\(s\) \['hours'\]"):
+    with pytest.raises(ValueError, match=r"lack the column\(s\) \['hours'\] that it"):
         to_onnx(clf, X.drop(columns="hours")[:5])
     with pytest.raises(ValueError, match="as a DataFrame"):
         to_onnx(clf, X.to_numpy()[:5])
@@ -365,3 +365,105 @@ def test_an_empty_string_scores_as_a_missing_value_in_both():
     same_row = pd.concat([X[:1]] * 2).assign(education=["", None])
     empty, missing = clf.predict_proba(same_row)
     np.testing.assert_array_equal(empty, missing)
+
+
+# Issue 23: the export as skl2onnx's users call it.
+
+
+def zipmap_rows(output, classes):
+    """skl2onnx's ZipMap output (a list of {class: probability}) as an array."""
+    return np.array([[row[c] for c in classes] for row in output])
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_skl2onnx_to_onnx_with_its_defaults_gives_a_zipmap(n_classes):
+    import sk_widedeep.onnx  # noqa: F401  (importing it registers the converters)
+
+    X, y = text_frame(300)
+    labels = (
+        y
+        if n_classes == 2
+        else np.array(["lo", "mid", "hi"], object)[np.arange(300) % 3]
+    )
+    clf = WideDeepClassifier(**FAST).fit(X, labels)
+    graph = skl2onnx_to_onnx(clf, X[:1], target_opset=TARGET_OPSET)
+    session = onnxruntime.InferenceSession(graph.SerializeToString())
+    outputs = [o.name for o in session.get_outputs()]
+    assert outputs == ["output_label", "output_probability"]
+    label, probabilities = session.run(None, feeds(session, X))
+    keys = [c.item() if hasattr(c, "item") else c for c in clf.classes_]
+    expected = clf.predict_proba(X)
+    np.testing.assert_allclose(
+        zipmap_rows(probabilities, keys), expected, atol=1e-5, rtol=0
+    )
+    assert label.tolist() == clf.predict(X).tolist()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"zipmap": "columns"}, {"nocl": True}, {"zipmap": False, "nocl": True}],
+    ids=["columns", "nocl", "nocl without zipmap"],
+)
+def test_skl2onnx_classifier_options(options):
+    X, _ = text_frame(300)
+    labels = np.array(["lo", "mid", "hi"], object)[np.arange(300) % 3]
+    clf = WideDeepClassifier(**FAST).fit(X, labels)
+    graph = skl2onnx_to_onnx(
+        clf, X[:1], target_opset=TARGET_OPSET, options={id(clf): options}
+    )
+    session = onnxruntime.InferenceSession(graph.SerializeToString())
+    label, *rest = session.run(None, feeds(session, X))
+    expected = clf.predict_proba(X)
+    if options.get("zipmap") == "columns":  # one output per class
+        got = np.column_stack(rest)
+    elif options.get("zipmap", True):
+        got = zipmap_rows(rest[0], range(3))
+    else:
+        got = rest[0]
+    np.testing.assert_allclose(got, expected, atol=1e-5, rtol=0)
+    if options.get("nocl"):  # labels are the classes' indices
+        assert label.tolist() == expected.argmax(1).tolist()
+    else:
+        assert label.tolist() == clf.predict(X).tolist()
+
+
+def test_a_request_with_only_the_used_columns_scores():
+    from sk_widedeep.onnx import feeds as feeds_of
+    from sk_widedeep.onnx import used_columns
+
+    X, y = text_frame(400)
+    X["note"] = "unused"
+    X["score"] = np.arange(400.0)
+    clf = WideDeepClassifier(
+        wide=CrossProductTransformer(columns=["education"]),
+        deep=EmbeddingEncoder(categorical=["occupation"], continuous=["age"]),
+        **FAST,
+    ).fit(X, y)
+    assert used_columns(clf) == ["education", "occupation", "age"]
+    for sample in (X[:5], X[["age", "education", "occupation"]][:5]):
+        graph = to_onnx(clf, sample)
+        assert [i.name for i in graph.graph.input] == used_columns(clf)
+    session = onnxruntime.InferenceSession(graph.SerializeToString())
+    request = X[["occupation", "age", "education"]]  # the used columns only
+    _, proba = session.run(None, feeds_of(request))
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5, rtol=0)
+    _, proba = session.run(None, feeds_of(X, used_columns(clf)))  # all, narrowed
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5, rtol=0)
+    with pytest.raises(ValueError, match=r"lack the column\(s\) \['age'\]"):
+        to_onnx(clf, X[["education", "occupation"]][:5])
+
+
+@pytest.mark.parametrize("model", [WideDeepClassifier, WideDeepRegressor])
+def test_skl2onnx_converts_a_pipeline_ending_in_ours(model):
+    from sklearn.pipeline import make_pipeline
+
+    X, y = text_frame(300)
+    pipe = make_pipeline(model(**FAST)).fit(X, y)
+    graph = skl2onnx_to_onnx(pipe, X[:1], target_opset=TARGET_OPSET)
+    session = onnxruntime.InferenceSession(graph.SerializeToString())
+    outputs = session.run(None, feeds(session, X))
+    if model is WideDeepClassifier:
+        got, expected = zipmap_rows(outputs[1], [0, 1]), pipe.predict_proba(X)
+    else:
+        got, expected = outputs[0][:, 0], pipe.predict(X)
+    np.testing.assert_allclose(got, expected, atol=1e-5, rtol=1e-5)
