@@ -157,7 +157,7 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": run_examples,
-    "ignore_pattern": r"/(benchmarks|distributed)/",
+    "ignore_pattern": r"/(benchmarks|distributed|serving)/",
     "doc_module": ("sk_widedeep",),
     "backreferences_dir": "generated/backreferences",
     "abort_on_example_error": True,

@@ -467,3 +467,81 @@ def test_skl2onnx_converts_a_pipeline_ending_in_ours(model):
     else:
         got, expected = outputs[0][:, 0], pipe.predict(X)
     np.testing.assert_allclose(got, expected, atol=1e-5, rtol=1e-5)
+
+
+def node_environment():
+    """The environment in which ``node`` finds onnxruntime-node, or a skip.
+
+    CI installs it (``npm install --ignore-scripts onnxruntime-node``, CPU
+    binaries included) into the folder ``$SK_WIDEDEEP_NODE_MODULES`` names.
+    """
+    import os
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node (Node.js) is not installed")
+    env = dict(os.environ)
+    modules = os.environ.get("SK_WIDEDEEP_NODE_MODULES")
+    if modules:
+        env["NODE_PATH"] = modules
+    found = subprocess.run(
+        [node, "-e", "require('onnxruntime-node')"], env=env, capture_output=True
+    )
+    if found.returncode != 0:
+        pytest.skip(
+            "onnxruntime-node is not installed: npm install --ignore-scripts "
+            "onnxruntime-node, and set SK_WIDEDEEP_NODE_MODULES to its node_modules"
+        )
+    return node, env
+
+
+def json_request(X, columns):
+    """The rows as a service receives them: numbers (null when missing), strings."""
+    from sk_widedeep.onnx import feeds as feeds_of
+
+    request = {}
+    for name, values in feeds_of(X, columns).items():
+        values = values[:, 0]
+        if values.dtype.kind == "f":
+            request[name] = [None if np.isnan(v) else float(v) for v in values]
+        else:
+            request[name] = values.tolist()
+    return request
+
+
+@pytest.mark.slow
+def test_node_js_scores_the_adult_test_rows_as_predict_proba(adult, tmp_path):
+    import json
+    import subprocess
+    from pathlib import Path
+
+    from sk_widedeep.onnx import used_columns
+
+    node, env = node_environment()
+    X_train, X_test, y_train, _ = adult
+    clf = WideDeepClassifier(random_state=0, max_epochs=2, early_stopping=False)
+    clf.fit(X_train, y_train)
+    (tmp_path / "model.onnx").write_bytes(to_onnx(clf, X_train[:5]).SerializeToString())
+    request = json_request(X_test, used_columns(clf))
+    (tmp_path / "request.json").write_text(json.dumps(request))
+    script = Path(__file__).parents[1] / "examples" / "serving" / "score.js"
+    done = subprocess.run(
+        [
+            node,
+            str(script),
+            str(tmp_path / "model.onnx"),
+            str(tmp_path / "request.json"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    scored = json.loads(done.stdout)
+    np.testing.assert_allclose(
+        np.array(scored["probabilities"]), clf.predict_proba(X_test), atol=1e-5, rtol=0
+    )
+    assert np.array(scored["label"]).tolist() == clf.predict(X_test).tolist()
