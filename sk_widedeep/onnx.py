@@ -490,6 +490,16 @@ class _Graph:
         )
         return name
 
+    def reduce(self, op, x, axes, hint, keepdims=0):
+        """Add a Reduce* node over ``axes``, in the form of the graph's opset.
+
+        Their ``axes`` became an input in opset 18 (``ReduceSum`` in 13).
+        """
+        if op == "ReduceSum" or self.container.target_opset >= 18:
+            axes = self.constant(np.array(axes, dtype=np.int64))
+            return self.node(op, [x, axes], hint, keepdims=keepdims)
+        return self.node(op, [x], hint, axes=list(axes), keepdims=keepdims)
+
     def node(self, op, inputs, hint, domain=None, **attributes):
         output = self.name(hint)
         kwargs = {"op_domain": domain, "op_version": 2} if domain else {}
@@ -984,10 +994,10 @@ def _logits(graph, model, inputs):
 def _average_members(graph, members, module):
     """Write the logits of the members' mean (:func:`._module.average_members`)."""
     if module.link == "identity":
-        return graph.node("ReduceMean", [members], "logits", axes=[1], keepdims=0)
+        return graph.reduce("ReduceMean", members, [1], "logits")
     if module.link == "softmax":
         log_p = graph.node("LogSoftmax", [members], "logp", axis=-1)
-        mean = graph.node("ReduceLogSumExp", [log_p], "logp", axes=[1], keepdims=0)
+        mean = graph.reduce("ReduceLogSumExp", log_p, [1], "logp")
         log_k = graph.constant(np.array(np.log(module.n_members), np.float32))
         return graph.node("Sub", [mean, log_k], "logits")
     # log sigmoid(z) = -softplus(-z); log(1 - sigmoid(z)) = -softplus(z)
@@ -995,8 +1005,8 @@ def _average_members(graph, members, module):
         "Neg", [graph.node("Softplus", [graph.node("Neg", [members], "z")], "sp")], "lp"
     )
     log_q = graph.node("Neg", [graph.node("Softplus", [members], "sq")], "lq")
-    positive = graph.node("ReduceLogSumExp", [log_p], "lp", axes=[1], keepdims=0)
-    negative = graph.node("ReduceLogSumExp", [log_q], "lq", axes=[1], keepdims=0)
+    positive = graph.reduce("ReduceLogSumExp", log_p, [1], "lp")
+    negative = graph.reduce("ReduceLogSumExp", log_q, [1], "lq")
     return graph.node("Sub", [positive, negative], "logits")
 
 
