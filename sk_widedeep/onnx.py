@@ -31,10 +31,16 @@ classifier's outputs are ``label`` and ``probabilities`` (skl2onnx's
 output is ``variable``, in the target's units. An ensemble's members
 (``n_members``) are averaged in the graph as in Python.
 
+A multi-valued column is one string input per row (:func:`feeds`): the
+graph splits it (``StringSplit``, opset 20, so such a graph is written in
+opset 20), codes the pieces, keeps each row's distinct codes, and pools
+them (``mean``, ``sum``, ``sqrtn``), sets their wide slots (multi-hot)
+and crosses their combinations (at most 64 per row) as the transformers
+do.
+
 Not converted, with an error that names what: ``hash_buckets`` (the stable
 hash of :mod:`._hashing` is SipHash of the UTF-8 bytes, which ONNX has no
-operator for), multi-valued columns, and wide or deep transformers other
-than sk_widedeep's own.
+operator for), and wide or deep transformers other than sk_widedeep's own.
 
 Missing values: every number, integers included, is a double input, and a
 missing number is NaN, as in pandas; a string input cannot hold None, so a
@@ -49,6 +55,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from ._bags import MAX_CROSS_COMBINATIONS, is_multi_valued, read_bags
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
 from ._features import speaks_protocol
@@ -56,6 +63,27 @@ from ._scaling import EXTRAPOLATION_WIDTHS, MAX_INPUT
 from ._vocabulary import Buckets, NumberCodes, Vocabulary
 
 ALIAS = "SkWideDeepCrossProductTransformer"
+
+LIST_SEPARATOR = "\x1f"
+"""Joins the values of a list cell in a multi-valued column's graph input.
+
+A multi-valued column is one string per row: a column of strings with a
+separator (``separators``) as it is, with that separator; a column of
+list cells (lists, arrays, Arrow lists) as its values written as strings
+(:func:`feeds`) joined by this one, the ASCII unit separator, which no
+value may hold.
+"""
+
+MISSING_CELL = "\x1e"
+"""A missing multi-valued cell (None) in the graph input: the ASCII record
+separator (numpy's strings would drop a NUL).
+
+``""`` is an empty cell (no value), as it is in Python with a separator;
+a missing cell has one missing value, the vocabulary's missing slot.
+"""
+
+MULTI_VALUED_OPSET = 20
+"""The opset a graph with multi-valued columns needs (``StringSplit``)."""
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 """The opsets the graphs are written in (onnxruntime 1.16 and later)."""
 
@@ -132,17 +160,19 @@ def to_onnx(model, X):
     """
     check_is_fitted(model)
     X = _sample_columns(model, X)
-    _refuse_multi_valued(model, *(getattr(model, p, None) for p in ("wide_", "deep_")))
     import skl2onnx
 
     register_converters()
     options = None
     if hasattr(model, "classes_"):
         options = {id(model): {"zipmap": False}}
+    opset = TARGET_OPSET
+    if _multi_valued_inputs(model):  # split in the graph: StringSplit
+        opset = {**TARGET_OPSET, "": MULTI_VALUED_OPSET}
     graph = skl2onnx.to_onnx(
         model,
         initial_types=initial_types(X),
-        target_opset=TARGET_OPSET,
+        target_opset=opset,
         options=options,
     )
     _name_inputs_as_columns(graph, [str(c) for c in X.columns])
@@ -189,21 +219,6 @@ def _sample_columns(model, X):
     return X.iloc[:, [columns.index(c) for c in used]]
 
 
-def _refuse_multi_valued(*transformers):
-    """Refuse, by name, the multi-valued columns of the given transformers."""
-    columns = []
-    for transformer in transformers:
-        columns += getattr(transformer, "multi_valued_columns_", None) or []
-    columns = list(dict.fromkeys(columns))
-    if columns:
-        raise NotImplementedError(
-            f"ONNX export of multi-valued columns is not supported yet, and "
-            f"column(s) {columns} hold several values per cell (ragged "
-            "inputs). Score this model with predict_proba or predict, or fit "
-            "it without these columns to export it."
-        )
-
-
 def used_columns(model) -> list[str]:
     """Return the columns an exported graph of ``model`` takes, in fit order.
 
@@ -234,8 +249,15 @@ def _fitted_names(model):
     return list(names)
 
 
+def _raw_step(model):
+    """Return the estimator that reads the raw columns: a pipeline's first step."""
+    steps = getattr(model, "steps", None)
+    return model if steps is None else _raw_step(steps[0][1])
+
+
 def _used_positions(model) -> set:
     """Positions, among the fitted columns, of those the model's parts read."""
+    model = _raw_step(model)
     parts = [getattr(model, "wide_", None), getattr(model, "deep_", None)]
     if not hasattr(model, "net_"):  # a transformer alone
         parts = [model]
@@ -245,9 +267,28 @@ def _used_positions(model) -> set:
             used |= set(part._encoders)
         elif isinstance(part, EmbeddingEncoder):
             used |= {*part._categorical, *part._continuous, *part._indicators}
+            used |= set(part._multi)
         elif part is not None:  # another transformer: every column
             used |= set(range(len(_fitted_names(model))))
     return used
+
+
+def _multi_valued_inputs(model) -> dict:
+    """Return the multi-valued columns of the model's parts: name to separator.
+
+    None for a column of list cells (its graph input joins them with
+    :data:`LIST_SEPARATOR`).
+    """
+    model = _raw_step(model)
+    parts = [getattr(model, "wide_", None), getattr(model, "deep_", None)]
+    if not hasattr(model, "net_"):
+        parts = [model]
+    names = [str(c) for c in _fitted_names(model)]
+    found = {}
+    for part in parts:
+        for p, separator in (getattr(part, "_multi", None) or {}).items():
+            found.setdefault(names[p], separator)
+    return found
 
 
 def _by_position(model, inputs) -> dict:
@@ -293,7 +334,7 @@ def _name_inputs_as_columns(graph, columns):
             node.input[:] = [renamed.get(name, name) for name in node.input]
 
 
-def feeds(X, columns=None) -> dict:
+def feeds(X, model=None) -> dict:
     """Build the inputs of an exported graph from the rows of a DataFrame.
 
     One (n_rows, 1) array per column, typed as :func:`initial_types` types
@@ -306,31 +347,62 @@ def feeds(X, columns=None) -> dict:
     (``"86400000000000"`` for a day), anything else as ``str(value)``: a
     service feeding the graph itself writes them so.
 
+    A multi-valued column is one string per row: strings with a separator
+    as they are, list cells as their values (written as above) joined by
+    :data:`LIST_SEPARATOR`; ``""`` is an empty cell, and a missing cell
+    (None) is :data:`MISSING_CELL`.
+
     Parameters
     ----------
     X : DataFrame
         The rows to score, with (at least) the columns the graph takes.
-    columns : list of str or None, default=None
-        The graph's inputs: e.g. ``used_columns(model)``, or
-        ``[i.name for i in session.get_inputs()]``; X's other columns are
-        left out (onnxruntime refuses an input the graph does not have).
-        None: every column of X.
+    model : estimator or None, default=None
+        The fitted model the graph was exported from: only the columns it
+        uses (:func:`used_columns`) are taken from X (onnxruntime refuses
+        an input the graph does not have), and its multi-valued columns of
+        strings with a separator are written as the graph reads them
+        (a missing cell as :data:`MISSING_CELL`). None: every column of X,
+        list cells detected, strings written as single values.
 
     Returns
     -------
     inputs : dict of str to ndarray
         The graph's inputs, by column name.
     """
-    out = {}
     names = {str(name): name for name in X.columns}
-    for name in X.columns if columns is None else [names[c] for c in columns]:
-        column = X[name]
-        if _is_number(column.dtype):
+    columns, multi = list(names), {}
+    if model is not None:
+        columns, multi = used_columns(model), _multi_valued_inputs(model)
+    out = {}
+    for label in columns:
+        column = X[names[label]]
+        if label in multi or is_multi_valued(column):
+            values = _cells(column, multi.get(label), label)
+        elif _is_number(column.dtype):
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
             values = _strings(column.array)
-        out[str(name)] = values.reshape(-1, 1)
+        out[label] = values.reshape(-1, 1)
     return out
+
+
+def _cells(column, separator, label) -> np.ndarray:
+    """Write a multi-valued column as its graph input: one string per row."""
+    missing = np.asarray(pd.isna(column), dtype=bool).reshape(-1)
+    if separator is not None:  # strings with a separator: as they are
+        return np.where(missing, MISSING_CELL, _strings(column.array))
+    bags = read_bags(column, label)
+    text = _strings(bags.values)
+    if np.char.find(text.astype(str), LIST_SEPARATOR).max(initial=-1) >= 0:
+        raise ValueError(
+            f"A value of the multi-valued column {label!r} holds the character "
+            f"{LIST_SEPARATOR!r}, which joins a list cell's values in the graph's "
+            "input: remove it from the values, in training and in requests."
+        )
+    joined = pd.Series(text, dtype=object).groupby(bags.rows).agg(LIST_SEPARATOR.join)
+    cells = np.full(len(bags), "", dtype=object)
+    cells[joined.index.to_numpy()] = joined.to_numpy()
+    return np.where(missing, MISSING_CELL, cells).astype(str)
 
 
 def _is_number(dtype) -> bool:
@@ -430,8 +502,25 @@ def _convert_deep(scope, operator, container):
     """EmbeddingEncoder's public output: codes as doubles, then the numbers."""
     graph = _Graph(scope, container)
     deep = operator.raw_operator
-    codes, numbers = deep_arrays(graph, deep, _by_position(deep, operator.inputs))
+    codes, numbers, bags = deep_arrays(graph, deep, _by_position(deep, operator.inputs))
     parts = [graph.node("Cast", [c], "code", to=11) for c in codes]
+    for (bag_codes, mask), coder in zip(bags, deep._bag_coders, strict=True):
+        # multi-hot: a 1 in column code - 1 for each of the row's codes
+        one_hot = graph.node(
+            "OneHot",
+            [
+                graph.node("Sub", [bag_codes, graph.constant(np.array(1))], "c"),
+                graph.constant(np.array([coder.n_codes - 1])),
+                graph.constant(np.array([0.0, 1.0], dtype=np.float32)),
+            ],
+            "hot",
+            axis=-1,
+        )
+        weights = graph.node("Unsqueeze", [mask, graph.constant(np.array([2]))], "w")
+        hot = graph.node("Mul", [one_hot, weights], "hot")
+        parts.append(
+            graph.node("Cast", [graph.reduce("ReduceSum", hot, [1], "hot")], "h", to=11)
+        )
     if numbers is not None:
         parts.append(numbers)
     container.add_node(
@@ -464,7 +553,6 @@ def _refuse_unsupported(transformer):
             "ONNX export of hash_buckets is not supported yet: fit the "
             "transformer with hash_buckets=None (vocabularies) to export it."
         )
-    _refuse_multi_valued(transformer)
 
 
 class _Graph:
@@ -499,6 +587,12 @@ class _Graph:
             axes = self.constant(np.array(axes, dtype=np.int64))
             return self.node(op, [x, axes], hint, keepdims=keepdims)
         return self.node(op, [x], hint, axes=list(axes), keepdims=keepdims)
+
+    def nodes(self, op, inputs, hints, **attributes):
+        """Add a node with several outputs; return their names."""
+        outputs = [self.name(hint) for hint in hints]
+        self.container.add_node(op, inputs, outputs, name=self.name(op), **attributes)
+        return outputs
 
     def node(self, op, inputs, hint, domain=None, **attributes):
         output = self.name(hint)
@@ -587,52 +681,303 @@ def _codes(graph, encoder, column, input_type):
     )
 
 
+_PAD = 2**62
+"""Stands for no value among a multi-valued column's codes (sorted last)."""
+
+
+def _bag(graph, coder, column, separator):
+    """Code a multi-valued column: each row's distinct codes, ascending.
+
+    The string of each row is split on its separator (``StringSplit``);
+    empty pieces are no value, :data:`MISSING_CELL` is a missing cell (the
+    missing slot), and the pieces are coded by the column's vocabulary
+    (numbers compared as numbers). Each row's codes are sorted and a
+    repeated code kept once, as :func:`._bags.sorted_positions` does; code
+    0 (unknown and rare values) is kept once too, for the wide part.
+
+    Returns
+    -------
+    codes : str
+        Int64 (N, K): the row's codes, ascending, then padding.
+    keep : str
+        Bool (N, K): where ``codes`` holds one of the row's distinct codes.
+    rank : str
+        Int64 (N, K): the position of a kept code among the row's.
+    count : str
+        Int64 (N, 1): how many distinct codes the row holds.
+    """
+    from skl2onnx.common.data_types import StringTensorType
+
+    if graph.container.target_opset < MULTI_VALUED_OPSET:
+        raise NotImplementedError(
+            f"A multi-valued column is split inside the graph by StringSplit, an "
+            f"operator of opset {MULTI_VALUED_OPSET}; the conversion asked for opset "
+            f"{graph.container.target_opset}. Convert with target_opset="
+            f"{MULTI_VALUED_OPSET} or later (sk_widedeep.onnx.to_onnx does)."
+        )
+    if not isinstance(coder, Vocabulary):
+        raise NotImplementedError(f"ONNX export of {type(coder).__name__} codes.")
+    text = graph.node("Squeeze", [column, graph.constant(np.array([1]))], "text")
+    pieces, _ = graph.nodes(
+        "StringSplit",
+        [text],
+        ["pieces", "n"],
+        delimiter=LIST_SEPARATOR if separator is None else separator,
+    )
+    empty = graph.node("Equal", [pieces, graph.constant(np.array([""]))], "empty")
+    missing = graph.node(
+        "Equal", [pieces, graph.constant(np.array([MISSING_CELL]))], "missing"
+    )
+    if coder.categories.dtype.kind in "iuf":  # numbers: parse, then compare
+        no_number = graph.node("Or", [empty, missing], "nan")
+        text = graph.node(
+            "Where", [no_number, graph.constant(np.array(["NaN"])), pieces], "t"
+        )
+        numbers = graph.node("Cast", [text], "x", to=11)
+        flat = graph.node(
+            "Reshape", [numbers, graph.constant(np.array([-1, 1]))], "flat"
+        )
+        codes = _codes(graph, coder, flat, None)
+        shape = graph.node("Shape", [pieces], "shape")
+        codes = graph.node("Reshape", [codes, shape], "codes", allowzero=1)
+    else:
+        codes = _codes(graph, coder, pieces, StringTensorType())
+    codes = graph.node(
+        "Where", [missing, graph.constant(np.array(coder.missing_code)), codes], "c"
+    )
+    codes = graph.node("Where", [empty, graph.constant(np.array(_PAD)), codes], "c")
+    shape = graph.node("Shape", [codes], "shape")
+    width = graph.node(
+        "Slice",
+        [shape, graph.constant(np.array([1])), graph.constant(np.array([2]))],
+        "k",
+    )
+    codes, _ = graph.nodes(
+        "TopK", [codes, width], ["sorted", "order"], axis=1, largest=0, sorted=1
+    )
+    # each code against the one before it (-1 before the first)
+    rows = graph.node(
+        "Slice",
+        [shape, graph.constant(np.array([0])), graph.constant(np.array([1]))],
+        "n",
+    )
+    first = graph.node(
+        "Expand",
+        [
+            graph.constant(np.array([[-1]])),
+            graph.node("Concat", [rows, graph.constant(np.array([1]))], "s", axis=0),
+        ],
+        "first",
+    )
+    shifted = graph.node("Concat", [first, codes], "shifted", axis=1)
+    before = graph.node(
+        "Slice",
+        [
+            shifted,
+            graph.constant(np.array([0])),
+            width,
+            graph.constant(np.array([1])),
+        ],
+        "before",
+    )
+    repeated = graph.node("Equal", [codes, before], "repeated")
+    padding = graph.node("Equal", [codes, graph.constant(np.array(_PAD))], "pad")
+    keep = graph.node("Not", [graph.node("Or", [repeated, padding], "drop")], "keep")
+    kept = graph.node("Cast", [keep], "kept", to=7)
+    rank = graph.node(
+        "Sub",
+        [
+            graph.node("CumSum", [kept, graph.constant(np.array(1))], "cum"),
+            graph.constant(np.array(1)),
+        ],
+        "rank",
+    )
+    count = graph.node(
+        "ReduceSum", [kept, graph.constant(np.array([1]))], "count", keepdims=1
+    )
+    return codes, keep, rank, count
+
+
+def _multi_valued_cross(graph, cross, positions, codes, bags):
+    """Code a cross with a multi-valued component: slots per row, and a mask.
+
+    Every combination of one distinct code of each component (a
+    single-valued one has one), at most :data:`MAX_CROSS_COMBINATIONS` per
+    row, the first ones in the order of the components' codes (as
+    :func:`._bags.combinations` takes them); a combination seen in fit has
+    its own code, any other the other slot, kept once per row.
+
+    Returns
+    -------
+    code, keep : str
+        Int64 and bool, (N, M): each combination's cross code, and whether
+        it is one of the row's slots.
+    """
+    m = len(positions)
+    key = graph.constant(np.zeros([1] * (m + 1), dtype=np.int64))
+    valid = exists = index = None
+
+    def spread(tensor, c):
+        """(N, K) to (N, 1, ..., K, ..., 1), K on axis c + 1."""
+        axes = [i + 1 for i in range(m) if i != c]
+        return graph.node("Unsqueeze", [tensor, graph.constant(np.array(axes))], "u")
+
+    def both(a, b, hint):
+        return b if a is None else graph.node("And", [a, b], hint)
+
+    for c, (p, radix) in enumerate(zip(positions, cross.radices, strict=True)):
+        if p in bags:
+            bag_codes, keep, rank, count = bags[p]
+            code = spread(bag_codes, c)
+            exists = both(exists, spread(keep, c), "e")
+            rank, count = spread(rank, c), spread(count, c)
+            index = (
+                rank
+                if index is None
+                else graph.node(
+                    "Add", [graph.node("Mul", [index, count], "i"), rank], "i"
+                )
+            )
+        else:
+            code = spread(codes[p], c)
+        scaled = graph.node("Mul", [key, graph.constant(np.array(radix))], "k")
+        minus_one = graph.node("Sub", [code, graph.constant(np.array(1))], "c")
+        key = graph.node("Add", [scaled, minus_one], "key")
+        positive = graph.node("Greater", [code, graph.constant(np.array(0))], "v")
+        valid = both(valid, positive, "v")
+    capped = graph.node(
+        "Less", [index, graph.constant(np.array(MAX_CROSS_COMBINATIONS))], "cap"
+    )
+    exists = graph.node("And", [exists, capped], "e")
+    key = graph.node("Where", [valid, key, graph.constant(np.array(-1))], "key")
+    exists = graph.node("Expand", [exists, graph.node("Shape", [key], "s")], "e")
+    flat = graph.constant(np.array([0, -1]))  # (N, every combination)
+    key = graph.node("Reshape", [key, flat], "key")
+    exists = graph.node("Reshape", [exists, flat], "e")
+    code = _cross_codes(graph, cross, key)
+    # the other slot once per row: the first combination that it codes
+    other = graph.node(
+        "And",
+        [exists, graph.node("Equal", [code, graph.constant(np.array(0))], "z")],
+        "o",
+    )
+    seen = graph.node(
+        "CumSum",
+        [graph.node("Cast", [other], "o", to=7), graph.constant(np.array(1))],
+        "s",
+    )
+    again = graph.node(
+        "And",
+        [other, graph.node("Greater", [seen, graph.constant(np.array(1))], "g")],
+        "a",
+    )
+    keep = graph.node("And", [exists, graph.node("Not", [again], "n")], "keep")
+    return code, keep
+
+
+def _cross_codes(graph, cross, key):
+    """Look up the cross's code of each mixed-radix key (-1: a part unknown)."""
+    return graph.node(
+        "LabelEncoder",
+        [key],
+        "cross",
+        domain="ai.onnx.ml",
+        keys_int64s=[int(k) for k in cross.keys],
+        values_int64s=list(range(1, len(cross.keys) + 1)),
+        default_int64=0,
+    )
+
+
 def wide_indices(graph, transformer, inputs):
-    """Return the global index of every block's active slot, int64 (N, blocks)."""
+    """Each row's active wide slots: global indices, and where they are active.
+
+    Returns
+    -------
+    indices : str
+        Int64 (N, M): without multi-valued columns one slot per block
+        (``M`` the number of blocks); with them, a multi-valued block gives
+        a row a slot per distinct code of its values, and a cross one per
+        distinct combination (:func:`_multi_valued_cross`).
+    mask : str or None
+        Float (N, M): 1 where a slot is one of the row's, 0 where it pads;
+        None without multi-valued columns (every slot is the row's).
+    """
     _refuse_unsupported(transformer)
-    codes = {
-        p: _codes(graph, encoder, inputs[p].onnx_name, inputs[p].type)
-        for p, encoder in transformer._encoders.items()
-    }
+    multi = getattr(transformer, "_multi", {})
+    codes, bags = {}, {}
+    for p, encoder in transformer._encoders.items():
+        if p in multi:
+            bags[p] = _bag(graph, encoder, inputs[p].onnx_name, multi[p])
+        else:
+            codes[p] = _codes(graph, encoder, inputs[p].onnx_name, inputs[p].type)
+    if bags:
+        return _ragged_wide_indices(graph, transformer, codes, bags)
     blocks = [codes[p] for p in transformer._positions]
     for cross, positions in zip(
         transformer._crosses, transformer._cross_positions, strict=True
     ):
-        key = graph.constant(np.zeros((1, 1), dtype=np.int64))
-        valid = None
-        for p, radix in zip(positions, cross.radices, strict=True):
-            scaled = graph.node("Mul", [key, graph.constant(np.array([[radix]]))], "k")
-            minus_one = graph.node(
-                "Sub", [codes[p], graph.constant(np.array([[1]]))], "c"
-            )
-            key = graph.node("Add", [scaled, minus_one], "key")
-            positive = graph.node(
-                "Greater", [codes[p], graph.constant(np.array([[0]]))], "v"
-            )
-            valid = (
-                positive if valid is None else graph.node("And", [valid, positive], "v")
-            )
-        key = graph.node("Where", [valid, key, graph.constant(np.array([[-1]]))], "key")
-        blocks.append(
-            graph.node(
-                "LabelEncoder",
-                [key],
-                "cross",
-                domain="ai.onnx.ml",
-                keys_int64s=[int(k) for k in cross.keys],
-                values_int64s=list(range(1, len(cross.keys) + 1)),
-                default_int64=0,
-            )
-        )
+        blocks.append(_single_valued_cross(graph, cross, positions, codes))
     stacked = graph.node("Concat", blocks, "blocks", axis=1)
     offsets = graph.constant(transformer._offsets[:-1].reshape(1, -1).astype(np.int64))
-    return graph.node("Add", [stacked, offsets], "indices")
+    return graph.node("Add", [stacked, offsets], "indices"), None
+
+
+def _single_valued_cross(graph, cross, positions, codes):
+    """Code a cross of single-valued columns: int64 (N, 1), from their codes."""
+    key = graph.constant(np.zeros((1, 1), dtype=np.int64))
+    valid = None
+    for p, radix in zip(positions, cross.radices, strict=True):
+        scaled = graph.node("Mul", [key, graph.constant(np.array([[radix]]))], "k")
+        minus_one = graph.node("Sub", [codes[p], graph.constant(np.array([[1]]))], "c")
+        key = graph.node("Add", [scaled, minus_one], "key")
+        positive = graph.node(
+            "Greater", [codes[p], graph.constant(np.array([[0]]))], "v"
+        )
+        valid = positive if valid is None else graph.node("And", [valid, positive], "v")
+    key = graph.node("Where", [valid, key, graph.constant(np.array([[-1]]))], "key")
+    return _cross_codes(graph, cross, key)
+
+
+def _ragged_wide_indices(graph, transformer, codes, bags):
+    """:func:`wide_indices` of a transformer with multi-valued columns."""
+    offsets = transformer._offsets.astype(np.int64)
+    indices, masks = [], []
+
+    def add(code, keep, offset):
+        """Add a block's slots: its codes where ``keep`` (else its code 0)."""
+        if keep is not None:
+            code = graph.node("Where", [keep, code, graph.constant(np.array(0))], "c")
+        indices.append(graph.node("Add", [code, graph.constant(np.array(offset))], "i"))
+        if keep is None:  # one slot per row, always the row's
+            keep = graph.node(
+                "GreaterOrEqual", [code, graph.constant(np.array(0))], "k"
+            )
+        masks.append(graph.node("Cast", [keep], "mask", to=1))
+
+    for block, p in enumerate(transformer._positions):
+        if p in bags:
+            add(bags[p][0], bags[p][1], offsets[block])
+        else:
+            add(codes[p], None, offsets[block])
+    first_cross = len(transformer._positions)
+    for k, (cross, positions) in enumerate(
+        zip(transformer._crosses, transformer._cross_positions, strict=True)
+    ):
+        if any(p in bags for p in positions):
+            code, keep = _multi_valued_cross(graph, cross, positions, codes, bags)
+        else:
+            code, keep = _single_valued_cross(graph, cross, positions, codes), None
+        add(code, keep, offsets[first_cross + k])
+    return (
+        graph.node("Concat", indices, "indices", axis=1),
+        graph.node("Concat", masks, "mask", axis=1),
+    )
 
 
 def _convert_wide(scope, operator, container):
     transformer = operator.raw_operator
     graph = _Graph(scope, container)
-    indices = wide_indices(
+    indices, mask = wide_indices(
         graph, transformer, _by_position(transformer, operator.inputs)
     )
     width = transformer.n_output_features_
@@ -646,6 +991,9 @@ def _convert_wide(scope, operator, container):
         "one_hot",
         axis=-1,
     )
+    if mask is not None:  # (N, M, width): the padding slots count for nothing
+        mask = graph.node("Unsqueeze", [mask, graph.constant(np.array([2]))], "m")
+        one_hot = graph.node("Mul", [one_hot, mask], "one_hot")
     container.add_node(
         "ReduceSum",
         [one_hot, graph.constant(np.array([1]))],
@@ -656,21 +1004,38 @@ def _convert_wide(scope, operator, container):
 
 
 def deep_arrays(graph, deep, inputs):
-    """Build the deep part's codes (one (N, 1) int64 per embedded input) and numbers.
+    """Build the deep part's codes, numbers and bags from the raw columns.
 
-    The numbers are doubles, (N, n_continuous), or None when there are none;
-    the network takes them as float32.
+    Returns
+    -------
+    codes : list of str
+        One int64 (N, 1) per single-valued embedded input.
+    numbers : str or None
+        Doubles, (N, n_continuous), or None when there are none; the
+        network takes them as float32.
+    bags : list of (str, str)
+        For each multi-valued input, its distinct known codes per row, int64
+        (N, K), and a float (N, K) that is 1 where a code is one of them
+        (unknown values are left out, as ``EmbeddingBag`` is given none).
     """
     if deep.hash_buckets is not None:
         raise NotImplementedError(
             "ONNX export of hash_buckets is not supported yet: fit the "
             "transformer with hash_buckets=None (vocabularies) to export it."
         )
-    _refuse_multi_valued(deep)
+    bags = []
+    for (p, separator), coder in zip(
+        deep._multi.items(), deep._bag_coders, strict=True
+    ):
+        codes, keep, _, _ = _bag(graph, coder, inputs[p].onnx_name, separator)
+        known = graph.node("Greater", [codes, graph.constant(np.array(0))], "known")
+        keep = graph.node("And", [keep, known], "keep")
+        codes = graph.node("Where", [keep, codes, graph.constant(np.array(0))], "c")
+        bags.append((codes, graph.node("Cast", [keep], "mask", to=1)))
     positions = deep._categorical + deep._continuous[: len(deep._number_codes)]
     codes = [
         _codes(graph, coder, inputs[p].onnx_name, inputs[p].type)
-        for p, coder in zip(positions, deep._coders, strict=True)
+        for p, coder in zip(positions, deep._coders[: len(positions)], strict=True)
     ]
     parts = []
     for p, scaler in zip(deep._continuous, deep._scalers, strict=True):
@@ -684,10 +1049,10 @@ def deep_arrays(graph, deep, inputs):
         missing = graph.node("IsNaN", [_double(graph, inputs[p].onnx_name)], "missing")
         parts.append(graph.node("Cast", [missing], "indicator", to=11))
     if not parts:
-        return codes, None
+        return codes, None, bags
     if len(parts) == 1:
-        return codes, parts[0]
-    return codes, graph.node("Concat", parts, "numbers", axis=1)
+        return codes, parts[0], bags
+    return codes, graph.node("Concat", parts, "numbers", axis=1), bags
 
 
 def _scaled(graph, scaler, x):
@@ -857,20 +1222,22 @@ def _logits(graph, model, inputs):
                 f"ONNX export needs sk_widedeep's own transformers; {part} is a "
                 f"{type(transformer).__name__}."
             )
-    _refuse_multi_valued(model.wide_, model.deep_)
     terms = [graph.constant(_weights(module.bias).reshape(1, -1))]
     if module.wide is not None:
-        indices = wide_indices(graph, model.wide_, inputs)
+        indices, mask = wide_indices(graph, model.wide_, inputs)
         rows = graph.node(
             "Gather", [graph.constant(_weights(module.wide.weight)), indices], "rows"
         )
+        if mask is not None:  # (N, M, outputs): the padding slots add nothing
+            mask = graph.node("Unsqueeze", [mask, graph.constant(np.array([2]))], "m")
+            rows = graph.node("Mul", [rows, mask], "rows")
         terms.append(
             graph.node(
                 "ReduceSum", [rows, graph.constant(np.array([1]))], "wide", keepdims=0
             )
         )
     if module.deep is not None:
-        codes, continuous = deep_arrays(graph, model.deep_, inputs)
+        codes, continuous, bags = deep_arrays(graph, model.deep_, inputs)
         if continuous is not None:
             continuous = graph.node("Cast", [continuous], "continuous", to=1)
         parts = []
@@ -878,6 +1245,8 @@ def _logits(graph, model, inputs):
             table = graph.constant(_weights(module.embedding_rows(j)))
             gathered = graph.node("Gather", [table, codes[j]], "e")  # (N, 1, dim)
             parts.append(graph.node("Flatten", [gathered], "e", axis=1))
+        for bag, (bag_codes, mask) in zip(module.bags, bags, strict=True):
+            parts.append(_pooled(graph, bag, bag_codes, mask))
         if module.periodic is not None:
             n = module.n_periodic
             numbers = graph.node(
@@ -989,6 +1358,28 @@ def _logits(graph, model, inputs):
     if module.deep is not None and module.n_members > 1:
         logits = _average_members(graph, logits, module)
     return logits
+
+
+def _pooled(graph, bag, codes, mask):
+    """Pool a multi-valued input's embeddings: float32 (N, dim).
+
+    The embeddings of the row's codes, summed, then divided by their number
+    (``"mean"``) or its square root (``"sqrtn"``); a row without codes
+    gives zeros, as :class:`._module.PooledEmbedding` does.
+    """
+    table = graph.constant(_weights(bag.table.weight))
+    rows = graph.node("Gather", [table, codes], "rows")  # (N, K, dim)
+    weights = graph.node("Unsqueeze", [mask, graph.constant(np.array([2]))], "w")
+    total = graph.reduce("ReduceSum", graph.node("Mul", [rows, weights], "r"), [1], "s")
+    if bag.combiner == "sum":
+        return total
+    count = graph.reduce("ReduceSum", mask, [1], "n", keepdims=1)
+    count = graph.node(
+        "Max", [count, graph.constant(np.array([[1.0]], np.float32))], "n"
+    )
+    if bag.combiner == "sqrtn":
+        count = graph.node("Sqrt", [count], "n")
+    return graph.node("Div", [total, count], "pooled")
 
 
 def _average_members(graph, members, module):

@@ -167,6 +167,46 @@ def test_adult_and_movielens_whole_test_sets(adult, movielens):
         np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5, rtol=0)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("form", ["separator strings", "lists", "Arrow lists"])
+def test_movielens_genres_on_the_whole_test_set(movielens, form):
+    from sk_widedeep.onnx import feeds as feeds_of
+
+    X_train, X_test, y_train, _ = movielens
+    keep = ["user_id", "movie_id", "age", "gender", "occupation", "year", "genres"]
+    X_train, X_test = X_train[keep], X_test[keep].copy()
+    X_test.loc[X_test.index[:5], "genres"] = None  # missing cells
+    X_test.loc[X_test.index[5:10], "genres"] = "Never seen|Drama"
+    separators = {"genres": "|"}
+    if form != "separator strings":
+        pa = pytest.importorskip("pyarrow")
+        split = {
+            name: frame.assign(genres=frame["genres"].str.split("|"))
+            for name, frame in (("train", X_train), ("test", X_test))
+        }
+        X_train, X_test = split["train"], split["test"]
+        separators = None
+        if form == "Arrow lists":
+            arrow = pd.ArrowDtype(pa.list_(pa.string()))
+            X_test["genres"] = pd.Series(
+                X_test["genres"].tolist(), dtype=arrow, index=X_test.index
+            )
+    clf = WideDeepClassifier(
+        wide=CrossProductTransformer(
+            crosses=[("genres", "occupation")], separators=separators
+        ),
+        deep=EmbeddingEncoder(separators=separators),
+        random_state=0,
+        max_epochs=1,
+        early_stopping=False,
+    ).fit(X_train, y_train)
+    session = onnxruntime.InferenceSession(
+        to_onnx(clf, X_train[:5]).SerializeToString()
+    )
+    _, proba = session.run(None, feeds_of(X_test, clf))
+    np.testing.assert_allclose(proba, clf.predict_proba(X_test), atol=1e-5, rtol=0)
+
+
 def test_cli_exports_a_saved_model(tmp_path):
     from sk_widedeep._cli import main
     from sk_widedeep.onnx import feeds as feeds_of
@@ -248,16 +288,109 @@ def test_to_onnx_before_fit_is_not_fitted_error(model):
         to_onnx(model, X)
 
 
-def test_multi_valued_refusals_name_the_column():
-    X, y = text_frame(200)
-    X["genres"] = pd.Series([["a", "b"], ["b"], [], ["c"]] * 50, dtype=object)
-    clf = WideDeepClassifier(**FAST).fit(X, y)
-    with pytest.raises(NotImplementedError, match=r"column\(s\) \['genres'\]"):
-        to_onnx(clf, X)
-    register_converters()
-    for transformer in (CrossProductTransformer(), EmbeddingEncoder()):
-        with pytest.raises(NotImplementedError, match=r"\['genres'\]"):
-            skl2onnx_to_onnx(transformer.fit(X), X[:5], target_opset=TARGET_OPSET)
+def multi_valued_frame(n=400, seed=0):
+    """text_frame with a list column of strings, one of numbers and one of
+    strings with a separator: missing and empty cells, repeated values, and
+    rows whose crosses have more than 64 combinations."""
+    X, y = text_frame(n, seed)
+    rng = np.random.default_rng(seed)
+    apps = [f"app{i}" for i in range(30)]
+    X["apps"] = pd.Series(
+        [list(rng.choice(apps, rng.integers(0, 12))) for _ in range(n)], dtype=object
+    )
+    X["ids"] = pd.Series(
+        [list(rng.integers(0, 90, rng.integers(0, 40))) for _ in range(n)],
+        dtype=object,
+    )
+    X["tags"] = ["x|y", "y", "", "z|x|x", None, "x||y"] * (n // 6) + ["x"] * (n % 6)
+    X.loc[X.index[[3, 7]], "apps"] = None
+    y = np.where(X["apps"].map(lambda a: a is not None and "app1" in a), 1, y)
+    return X, y
+
+
+def unseen_multi_values(X):
+    new = X.copy()
+    new.iloc[0, new.columns.get_loc("apps")] = ["app1", "app1", "never seen"]
+    new.iloc[1, new.columns.get_loc("tags")] = "never seen|x"
+    new.iloc[2, new.columns.get_loc("ids")] = [1000, 3, 3]
+    return new
+
+
+@pytest.mark.parametrize("combiner", ["mean", "sum", "sqrtn"])
+def test_multi_valued_columns_score_as_predict_proba(combiner):
+    from sk_widedeep.onnx import feeds as feeds_of
+
+    X, y = multi_valued_frame()
+    separators = {"tags": "|"}
+    clf = WideDeepClassifier(
+        wide=CrossProductTransformer(
+            crosses=[("apps", "education"), ("tags", "apps"), ("ids", "apps")],
+            separators=separators,
+        ),
+        deep=EmbeddingEncoder(separators=separators, combiner=combiner),
+        **FAST,
+    ).fit(X[:300], y[:300])
+    graph = to_onnx(clf, X[:5])
+    assert graph.opset_import[0].version >= 20  # StringSplit
+    session = onnxruntime.InferenceSession(graph.SerializeToString())
+    new = unseen_multi_values(X[300:])
+    _, proba = session.run(None, feeds_of(new, clf))
+    np.testing.assert_allclose(proba, clf.predict_proba(new), atol=1e-5, rtol=0)
+
+
+def test_arrow_list_columns_and_rows_without_values_score_as_predict_proba():
+    pa = pytest.importorskip("pyarrow")
+    from sk_widedeep.onnx import feeds as feeds_of
+
+    X, y = multi_valued_frame()
+    X = X.drop(columns=["tags"])
+    clf = WideDeepClassifier(
+        wide=CrossProductTransformer(crosses=[("ids", "apps")]), **FAST
+    ).fit(X, y)
+    session = onnxruntime.InferenceSession(to_onnx(clf, X[:5]).SerializeToString())
+    arrow = pd.ArrowDtype(pa.list_(pa.string()))
+    as_arrow = X.assign(apps=pd.Series(X["apps"].tolist(), dtype=arrow, index=X.index))
+    empty = X[:3].assign(apps=[[], [], []], ids=[[], [], []])  # no value at all
+    for rows in (as_arrow, empty):
+        _, proba = session.run(None, feeds_of(rows, clf))
+        np.testing.assert_allclose(proba, clf.predict_proba(rows), atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize(
+    "transformer",
+    [
+        CrossProductTransformer(crosses=[("ids", "apps")], separators={"tags": "|"}),
+        EmbeddingEncoder(separators={"tags": "|"}),
+    ],
+    ids=["wide", "deep"],
+)
+def test_transformers_alone_with_multi_valued_columns(transformer):
+    from sk_widedeep.onnx import feeds as feeds_of
+
+    X, _ = multi_valued_frame()
+    transformer.fit(X[:300])
+    session = onnxruntime.InferenceSession(
+        to_onnx(transformer, X[:5]).SerializeToString()
+    )
+    new = unseen_multi_values(X[300:])
+    (got,) = session.run(None, feeds_of(new, transformer))
+    expected = transformer.transform(new)
+    expected = expected.toarray() if hasattr(expected, "toarray") else expected
+    np.testing.assert_allclose(got, expected, atol=1e-6, rtol=0)
+
+
+def test_multi_valued_export_names_what_it_needs():
+    from sk_widedeep.onnx import LIST_SEPARATOR
+    from sk_widedeep.onnx import feeds as feeds_of
+
+    X, y = multi_valued_frame(200)
+    clf = WideDeepClassifier(**FAST).fit(X.drop(columns="tags"), y)
+    with pytest.raises(NotImplementedError, match="opset 20"):
+        skl2onnx_to_onnx(clf, X.drop(columns="tags")[:1], target_opset=17)
+    bad = X.drop(columns="tags")
+    bad.iloc[0, bad.columns.get_loc("apps")] = [f"a{LIST_SEPARATOR}b"]
+    with pytest.raises(ValueError, match="'apps'.*holds the character"):
+        feeds_of(bad, clf)
 
 
 def test_a_nullable_integer_column_with_missing_values_scores_as_predict_proba():
@@ -447,7 +580,7 @@ def test_a_request_with_only_the_used_columns_scores():
     request = X[["occupation", "age", "education"]]  # the used columns only
     _, proba = session.run(None, feeds_of(request))
     np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5, rtol=0)
-    _, proba = session.run(None, feeds_of(X, used_columns(clf)))  # all, narrowed
+    _, proba = session.run(None, feeds_of(X, clf))  # all, narrowed
     np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5, rtol=0)
     with pytest.raises(ValueError, match=r"lack the column\(s\) \['age'\]"):
         to_onnx(clf, X[["education", "occupation"]][:5])
@@ -497,12 +630,12 @@ def node_environment():
     return node, env
 
 
-def json_request(X, columns):
+def json_request(X, model):
     """The rows as a service receives them: numbers (null when missing), strings."""
     from sk_widedeep.onnx import feeds as feeds_of
 
     request = {}
-    for name, values in feeds_of(X, columns).items():
+    for name, values in feeds_of(X, model).items():
         values = values[:, 0]
         if values.dtype.kind == "f":
             request[name] = [None if np.isnan(v) else float(v) for v in values]
@@ -517,14 +650,12 @@ def test_node_js_scores_the_adult_test_rows_as_predict_proba(adult, tmp_path):
     import subprocess
     from pathlib import Path
 
-    from sk_widedeep.onnx import used_columns
-
     node, env = node_environment()
     X_train, X_test, y_train, _ = adult
     clf = WideDeepClassifier(random_state=0, max_epochs=2, early_stopping=False)
     clf.fit(X_train, y_train)
     (tmp_path / "model.onnx").write_bytes(to_onnx(clf, X_train[:5]).SerializeToString())
-    request = json_request(X_test, used_columns(clf))
+    request = json_request(X_test, clf)
     (tmp_path / "request.json").write_text(json.dumps(request))
     script = Path(__file__).parents[1] / "examples" / "serving" / "score.js"
     done = subprocess.run(
