@@ -9,11 +9,17 @@ On Adult (the canonical 80/20 split, 39,073 training rows), with embeddings of
 (b) ``predict_proba`` latency on 1, 200 and all test rows of a raw DataFrame,
     against LightGBM's ``predict_proba`` on the same rows;
 (c) peak resident memory of a process that fits the model, against a process
-    that runs the plain loop.
+    that runs the plain loop;
+(d) serving: a fresh process that loads the model and scores 200 rows;
+(e) a multi-valued model (the app store's ``installed_apps``, pooled in the
+    deep part and crossed with the candidate app in the wide part): latency
+    of ``predict_proba`` and onnxruntime on 1 and 200 raw rows, against
+    LightGBM on the same rows (the list column one-hot encoded by
+    scikit-learn's ``MultiLabelBinarizer`` inside the timed call).
 
 Run from the repository root::
 
-    python examples/benchmarks/speed.py
+    python examples/benchmarks/speed.py [--only-multi-valued]
 
 The shared data folder is found above the repository (``../shared/data``);
 ``--data-home`` or ``$SK_WIDEDEEP_DATA`` point elsewhere.
@@ -349,6 +355,53 @@ def memory_child(args):
     )
 
 
+def multi_valued_latency(repeats):
+    """(e): a model with a multi-valued column, scored from raw rows."""
+    import lightgbm
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    from sk_widedeep.datasets import make_app_installs
+
+    X, y = make_app_installs(20_000, installed_apps=True, random_state=0)
+    X_train, X_test, y_train = X[:16_000], X[16_000:], y[:16_000]
+    model = WideDeepClassifier(
+        wide=CrossProductTransformer(crosses=[("installed_apps", "app_id")]),
+        max_epochs=3,
+        early_stopping=False,
+        random_state=0,
+    ).fit(X_train, y_train)
+    single = [c for c in X.columns if c != "installed_apps"]
+    text = [c for c in single if not pd.api.types.is_numeric_dtype(X[c])]
+    categories = {c: sorted(X_train[c].unique()) for c in text}
+    apps = MultiLabelBinarizer().fit(X_train["installed_apps"])
+
+    def lightgbm_frame(rows):
+        codes = [pd.Categorical(rows[c], categories=categories[c]).codes for c in text]
+        numbers = [rows[c].to_numpy(float) for c in single if c not in text]
+        hot = apps.transform(rows["installed_apps"])  # unknown apps: no column
+        return np.column_stack([*codes, *numbers, hot])
+
+    booster = lightgbm.LGBMClassifier(n_estimators=200, verbose=-1, random_state=0)
+    booster.fit(lightgbm_frame(X_train), y_train)
+    session = onnx_session(model, X_train)
+    from sk_widedeep.onnx import feeds
+
+    rows = []
+    for n_rows, n_repeats in [(1, repeats * 100), (200, repeats * 30)]:
+        batch = X_test.iloc[:n_rows]
+        calls = {
+            "predict_proba ms": lambda b=batch: model.predict_proba(b),
+            "onnxruntime ms": lambda b=batch: session.run(None, feeds(b, model)),
+            "LightGBM ms": lambda b=batch: booster.predict_proba(lightgbm_frame(b)),
+        }
+        row = {"rows": n_rows}
+        for name, call in calls.items():
+            call()  # warm up
+            row[name] = 1e3 * statistics.median(timings(call, n_repeats))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -360,9 +413,18 @@ def main():
     parser.add_argument(
         "--memory-child", choices=["ours", "plain"], help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--only-multi-valued", action="store_true", help="section (e) only"
+    )
     args = parser.parse_args()
     if args.memory_child:
         return memory_child(args)
+    if args.only_multi_valued:
+        print("(e) a multi-valued model, raw rows in (medians)\n")
+        print(
+            multi_valued_latency(args.repeats).to_markdown(index=False, floatfmt=".3g")
+        )
+        return None
 
     X_train, X_test, y_train, _ = load_adult(args.data_home)
     print(
@@ -401,6 +463,10 @@ def main():
     print("\n(d) serving: a fresh process that loads the model and scores 200 rows\n")
     try:
         print(serving(model, X_train, X_test, args.repeats).to_markdown(floatfmt=".3g"))
+        print("\n(e) a multi-valued model, raw rows in (medians)\n")
+        print(
+            multi_valued_latency(args.repeats).to_markdown(index=False, floatfmt=".3g")
+        )
     except ImportError:
         print("onnxruntime and skl2onnx are not installed: pip install '.[onnx]'")
 
