@@ -36,10 +36,17 @@ LightGBM's: pytabkit's ``RealMLP_TD_Classifier`` and ``TabM_D_Classifier``
 most ``NETWORK_MAX_ROWS`` training rows (RealMLP-TD up to 30,000, TabM-D,
 whose 32 members took 650 s for 4,300 rows on one core, up to 3,000)::
 
-    python corpus_quality.py --networks --seeds 0 [--rst PATH]
+    python corpus_quality.py --networks --seeds 0 [--runs networks.csv] [--rst PATH]
+
+pytabkit refuses missing numbers: for these two, a missing number is
+replaced by the median of its training column. ``--runs`` keeps every
+fit's scores in a CSV and skips those already there (the networks' fits
+take most of an hour on one core), and the table is made from it, without
+the bootstrap intervals.
 """
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -85,9 +92,10 @@ def make(model, seed, n_rows):
     return HistGradientBoostingClassifier(random_state=seed)
 
 
-def network_columns(frame):
+def network_columns(frame, train):
     """pytabkit reads categories from the category dtype: strings and
-    booleans become categories; numbers stay as they are."""
+    booleans become categories; it refuses missing numbers, which become the
+    median of their column in ``train``."""
     text = [
         c
         for c in frame.columns
@@ -95,6 +103,8 @@ def network_columns(frame):
         or pd.api.types.is_string_dtype(frame[c].dtype)
         or pd.api.types.is_bool_dtype(frame[c].dtype)
     ]
+    numbers = [c for c in frame.columns if c not in text]
+    frame = frame.fillna({c: train[c].median() for c in numbers})
     return frame.astype(dict.fromkeys(text, "category"))
 
 
@@ -129,18 +139,20 @@ def bootstrap_differences(y, ours, theirs, classes, rng):
     return np.percentile(losses, [2.5, 97.5]), np.percentile(aucs, [2.5, 97.5])
 
 
-def evaluate(name, seeds, models=MODELS):
+def evaluate(name, seeds, models=MODELS, done=frozenset()):
     X_train, X_test, y_train, y_test = split(name)
     y_test = np.asarray(y_test)
     runs, proba = [], {}
     for seed in seeds:
         for model in models:  # alternating, as the timings share the machine
-            if len(X_train) > NETWORK_MAX_ROWS.get(model, np.inf):
+            too_large = len(X_train) > NETWORK_MAX_ROWS.get(model, np.inf)
+            if too_large or (name, model, seed) in done:
                 continue
             estimator = make(model, seed, len(X_train))
             X_fit, X_score = X_train, X_test
             if model in NETWORKS:
-                X_fit, X_score = network_columns(X_train), network_columns(X_test)
+                X_fit = network_columns(X_train, X_train)
+                X_score = network_columns(X_test, X_train)
             seconds, Xt = timed_fit(estimator, model, X_fit, X_score, y_train)
             p = estimator.predict_proba(Xt)
             classes = estimator.classes_
@@ -158,6 +170,8 @@ def evaluate(name, seeds, models=MODELS):
             )
             if seed == seeds[0]:
                 proba[model] = (p, classes)
+    if "defaults" not in proba or "LightGBM" not in proba:  # scored before
+        return runs, None, proba, y_test
     ours, classes = proba["defaults"]
     theirs, _ = proba["LightGBM"]
     rng = np.random.default_rng(0)
@@ -175,7 +189,9 @@ def tables(runs, intervals):
     wide = mean.unstack("model")
     order = list(dict.fromkeys(runs.set))
     wide = wide.loc[order]
-    ci = pd.DataFrame(intervals).set_index("set").loc[order]
+    ci = None
+    if intervals:
+        ci = pd.DataFrame(intervals).set_index("set").reindex(order)
     return mean, wide, ci
 
 
@@ -259,17 +275,17 @@ def write_rst(path, wide, ci, summary, models=MODELS):
         ("fit_seconds", "Fit seconds (median over the seeds)", "{:.2f}"),
         ("ece", "Expected calibration error", "{:.4f}"),
     ]:
+        interval = {"log_loss": "log loss CI", "auc": "AUC CI"}.get(metric)
+        if ci is None:  # --runs: scores read back, no intervals
+            interval = None
         header = ["set", *[SHORT[m] for m in models]]
-        if metric in ("log_loss", "auc"):
+        if interval:
             header.append("ours - LightGBM, 95% CI")
         rows = []
         for name in wide.index:
             row = [name, *[_cell(fmt, wide[metric][m][name]) for m in models]]
-            if metric == "log_loss":
-                low, high = ci.loc[name, "log loss CI"]
-                row.append(f"[{low:+.4f}, {high:+.4f}]")
-            if metric == "auc":
-                low, high = ci.loc[name, "AUC CI"]
+            if interval:
+                low, high = ci.loc[name, interval]
                 row.append(f"[{low:+.4f}, {high:+.4f}]")
             rows.append(row)
         blocks.append(f"{title}:\n\n{rst_table(header, rows)}")
@@ -321,6 +337,7 @@ def main():
     parser.add_argument(
         "--networks", action="store_true", help="RealMLP-TD and TabM-D beside ours"
     )
+    parser.add_argument("--runs", default=None, help="a CSV of the fits, resumable")
     args = parser.parse_args()
     names = args.sets or available(SMALL_SETS if args.small else SETS)
     models = (*MODELS, "linear") if args.small else MODELS
@@ -334,13 +351,20 @@ def main():
     if args.networks:  # their first fit imports lightning: not timed
         X = pd.DataFrame({"a": np.arange(200.0), "b": list("xy") * 100})
         for model in NETWORKS:
-            make(model, 0, 200).fit(network_columns(X), [0, 1] * 100)
+            make(model, 0, 200).fit(network_columns(X, X), [0, 1] * 100)
     runs, intervals, probabilities = [], [], {}
+    done = frozenset()
+    if args.runs and Path(args.runs).exists():
+        runs = pd.read_csv(args.runs).to_dict("records")
+        done = frozenset((r["set"], r["model"], r["seed"]) for r in runs)
     for name in names:
-        set_runs, interval, proba, y_test = evaluate(name, args.seeds, models)
+        set_runs, interval, proba, y_test = evaluate(name, args.seeds, models, done)
         runs += set_runs
-        intervals.append(interval)
-        if len(proba["defaults"][1]) == 2:
+        if args.runs:
+            pd.DataFrame(runs).to_csv(args.runs, index=False)
+        if interval is not None:
+            intervals.append(interval)
+        if "defaults" in proba and len(proba["defaults"][1]) == 2:
             probabilities[name] = (proba, y_test)
         for run in set_runs:
             print(
@@ -349,10 +373,18 @@ def main():
                 f"ECE {run['ece']:.4f}  {run['fit_seconds']:.2f} s",
                 flush=True,
             )
+    runs = [
+        r
+        for r in runs
+        if r["set"] in names and r["seed"] in args.seeds and r["model"] in models
+    ]
     mean, wide, ci = tables(runs, intervals)
+    if args.runs:
+        ci = None  # not for the fits read back
     pd.set_option("display.width", 250)
     print(wide.to_string(float_format=lambda v: f"{v:.4f}"))
-    print(ci.to_string())
+    if ci is not None:
+        print(ci.to_string())
     summary = network_summary(wide) if args.networks else target_summary(wide)
     print(summary)
     if args.rst:
