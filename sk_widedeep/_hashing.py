@@ -23,11 +23,19 @@ from ._vocabulary import (
     FACTORIZE_FROM,
     OTHER,
     _check_hashable,
-    _mix64,
     check_kind,
     slot_name,
     value_kind,
 )
+
+
+def _mix64(keys: np.ndarray) -> np.ndarray:
+    """Hash uint64 keys with the splitmix64 finalizer: fixed and well spread."""
+    x = keys + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
 
 HASH_KEY = "0123456789123456"
 """Key of the SipHash-2-4 that :func:`pandas.util.hash_array` applies to

@@ -479,14 +479,6 @@ class NumberCodes:
         return codes
 
 
-def _mix64(keys: np.ndarray) -> np.ndarray:
-    """Hash uint64 keys with the splitmix64 finalizer: fixed and well spread."""
-    x = keys + np.uint64(0x9E3779B97F4A7C15)
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
 class Cross:
     """An AND-feature over the codes of several columns.
 

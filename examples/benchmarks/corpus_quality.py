@@ -103,7 +103,11 @@ def network_columns(frame, train):
         or pd.api.types.is_string_dtype(frame[c].dtype)
         or pd.api.types.is_bool_dtype(frame[c].dtype)
     ]
-    numbers = [c for c in frame.columns if c not in text]
+    numbers = [
+        c
+        for c in frame.columns
+        if c not in text and pd.api.types.is_numeric_dtype(frame[c].dtype)
+    ]
     frame = frame.fillna({c: train[c].median() for c in numbers})
     return frame.astype(dict.fromkeys(text, "category"))
 
