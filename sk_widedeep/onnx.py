@@ -668,8 +668,11 @@ def _codes(graph, encoder, column, input_type):
         return graph.node("Where", [missing, missing_code, codes], "codes")
     keys = _strings(encoder.categories).tolist()
     values = list(range(1, len(keys) + 1))
-    if "" not in keys:  # "" is a missing value, unless it was a value in fit
-        keys, values = [*keys, ""], [*values, encoder.missing_code]
+    for missing in ("", MISSING_CELL):  # missing, unless a value in fit
+        # ("" as a single value; MISSING_CELL as feeds writes a missing cell
+        # of a column that another part reads as several values)
+        if missing not in keys:
+            keys, values = [*keys, missing], [*values, encoder.missing_code]
     return graph.node(
         "LabelEncoder",
         [column],

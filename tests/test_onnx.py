@@ -379,6 +379,22 @@ def test_transformers_alone_with_multi_valued_columns(transformer):
     np.testing.assert_allclose(got, expected, atol=1e-6, rtol=0)
 
 
+def test_a_column_multi_valued_in_one_part_only_scores_as_predict_proba():
+    from sk_widedeep.onnx import feeds as feeds_of
+
+    X, y = multi_valued_frame()
+    X = X[["education", "age", "tags"]]
+    clf = WideDeepClassifier(  # the deep part reads "x|y" as one value
+        wide=CrossProductTransformer(separators={"tags": "|"}),
+        deep=EmbeddingEncoder(categorical=["education", "tags"]),
+        **FAST,
+    ).fit(X, y)
+    assert clf.deep_.multi_valued_columns_ == []
+    session = onnxruntime.InferenceSession(to_onnx(clf, X[:5]).SerializeToString())
+    _, proba = session.run(None, feeds_of(X, clf))  # missing cells included
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5, rtol=0)
+
+
 def test_multi_valued_export_names_what_it_needs():
     from sk_widedeep.onnx import LIST_SEPARATOR
     from sk_widedeep.onnx import feeds as feeds_of
