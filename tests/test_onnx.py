@@ -660,35 +660,50 @@ def json_request(X, model):
     return request
 
 
-@pytest.mark.slow
-def test_node_js_scores_the_adult_test_rows_as_predict_proba(adult, tmp_path):
+def score_with_node(model, X_train, X_score, folder):
+    """Export ``model``, score ``X_score`` with examples/serving/score.js."""
     import json
     import subprocess
     from pathlib import Path
 
     node, env = node_environment()
-    X_train, X_test, y_train, _ = adult
-    clf = WideDeepClassifier(random_state=0, max_epochs=2, early_stopping=False)
-    clf.fit(X_train, y_train)
-    (tmp_path / "model.onnx").write_bytes(to_onnx(clf, X_train[:5]).SerializeToString())
-    request = json_request(X_test, clf)
-    (tmp_path / "request.json").write_text(json.dumps(request))
+    (folder / "model.onnx").write_bytes(to_onnx(model, X_train[:5]).SerializeToString())
+    (folder / "request.json").write_text(json.dumps(json_request(X_score, model)))
     script = Path(__file__).parents[1] / "examples" / "serving" / "score.js"
     done = subprocess.run(
-        [
-            node,
-            str(script),
-            str(tmp_path / "model.onnx"),
-            str(tmp_path / "request.json"),
-        ],
+        [node, str(script), str(folder / "model.onnx"), str(folder / "request.json")],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    scored = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.slow
+def test_node_js_scores_the_adult_test_rows_as_predict_proba(adult, tmp_path):
+    X_train, X_test, y_train, _ = adult
+    clf = WideDeepClassifier(random_state=0, max_epochs=2, early_stopping=False)
+    clf.fit(X_train, y_train)
+    scored = score_with_node(clf, X_train, X_test, tmp_path)
     np.testing.assert_allclose(
         np.array(scored["probabilities"]), clf.predict_proba(X_test), atol=1e-5, rtol=0
     )
     assert np.array(scored["label"]).tolist() == clf.predict(X_test).tolist()
+
+
+def test_node_js_scores_a_multi_valued_model_as_predict_proba(tmp_path):
+    X, y = multi_valued_frame()
+    clf = WideDeepClassifier(
+        wide=CrossProductTransformer(
+            crosses=[("apps", "education")], separators={"tags": "|"}
+        ),
+        deep=EmbeddingEncoder(separators={"tags": "|"}),
+        **FAST,
+    ).fit(X[:300], y[:300])
+    new = unseen_multi_values(X[300:])
+    scored = score_with_node(clf, X, new, tmp_path)
+    np.testing.assert_allclose(
+        np.array(scored["probabilities"]), clf.predict_proba(new), atol=1e-5, rtol=0
+    )
