@@ -310,9 +310,12 @@ def multi_valued_frame(n=400, seed=0):
 
 def unseen_multi_values(X):
     new = X.copy()
-    new.iloc[0, new.columns.get_loc("apps")] = ["app1", "app1", "never seen"]
+    apps, ids = new["apps"].tolist(), new["ids"].tolist()
+    apps[0], ids[2] = ["app1", "app1", "never seen"], [1000, 3, 3]
+    # whole columns: a list set into one cell is refused by older pandas
+    new["apps"] = pd.Series(apps, index=new.index, dtype=object)
+    new["ids"] = pd.Series(ids, index=new.index, dtype=object)
     new.iloc[1, new.columns.get_loc("tags")] = "never seen|x"
-    new.iloc[2, new.columns.get_loc("ids")] = [1000, 3, 3]
     return new
 
 
