@@ -315,9 +315,21 @@ def linear_baseline(seed=0):
     category of their own; ``LogisticRegressionCV`` chooses the penalty by
     5-fold cross-validation on the training rows.
     """
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.pipeline import make_pipeline
+
+    model = LogisticRegressionCV(max_iter=2000, random_state=seed)
+    return make_pipeline(linear_features(), model)
+
+
+def linear_features():
+    """The linear baseline's features: one-hot categories, scaled numbers.
+
+    Missing numbers get the median (and an indicator), missing categories a
+    category of their own.
+    """
     from sklearn.compose import make_column_selector, make_column_transformer
     from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegressionCV
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -328,9 +340,7 @@ def linear_baseline(seed=0):
         SimpleImputer(strategy="constant", fill_value="missing"),
         OneHotEncoder(handle_unknown="ignore"),
     )
-    columns = make_column_transformer(
+    return make_column_transformer(
         (numbers, make_column_selector(dtype_include="number")),
         (categories, make_column_selector(dtype_exclude="number")),
     )
-    model = LogisticRegressionCV(max_iter=2000, random_state=seed)
-    return make_pipeline(columns, model)

@@ -105,6 +105,7 @@ VARIANTS = {
     },
     "max_epochs=100": {"max_epochs": 100},
     "n_members=8": {"n_members": 8},
+    "wide: the linear baseline's features": "linear_features",
 }
 REFERENCES = ("LightGBM", "HistGradientBoosting")
 FIELDS = ["set", "model", "seed", "log_loss", "auc", "fit_seconds", "epochs"]
@@ -123,7 +124,12 @@ def make(model, seed):
         return HistGradientBoostingClassifier(random_state=seed)
     if model == "linear":
         return linear_baseline(seed)
-    return WideDeepClassifier(random_state=seed, **VARIANTS[model])
+    variant = VARIANTS[model]
+    if variant == "linear_features":  # built afresh: a transformer per fit
+        from corpus import linear_features
+
+        variant = {"wide": linear_features()}
+    return WideDeepClassifier(random_state=seed, **variant)
 
 
 def scores(y, proba, classes):
