@@ -12,15 +12,13 @@ from ._bags import (
     distinct_positions,
     is_multi_valued,
     sorted_positions,
-    value_counts,
 )
+from ._coders import fit_categorical_coder
 from ._columns import (
     column_labels,
     is_numeric,
     multi_valued,
     resolve_columns,
-    warn_identifier,
-    warn_separated,
 )
 from ._compat import (
     Interval,
@@ -284,28 +282,19 @@ class CrossProductTransformer(ColumnEncoder):
         self._multi = multi_valued(columns, self.separators, X, among=used)
         self._encoders = {}
         for position in used:
-            values = columns[position]
-            if position in self._multi:
-                bags = columns.bags(position, self._multi[position])
-                if self.hash_buckets is not None:
-                    encoder = HashedColumn.fit(
-                        bags.values, self.hash_buckets, labels[position]
-                    )
-                else:
-                    encoder = Vocabulary.from_counts(
-                        *value_counts(bags, labels[position]),
-                        self.min_frequency,
-                        labels[position],
-                        len(bags),
-                    )
-            elif self.n_bins is not None and is_numeric(values):
+            multi = position in self._multi
+            if not multi and self.n_bins is not None and is_numeric(columns[position]):
                 encoder = Buckets.fit(columns.floats(position), self.n_bins)
-            elif self.hash_buckets is not None:
-                encoder = HashedColumn.fit(values, self.hash_buckets, labels[position])
             else:
-                encoder = Vocabulary.fit(values, self.min_frequency, labels[position])
-                warn_identifier(columns, position, len(encoder.categories))
-                warn_separated(columns, position, encoder.categories)
+                encoder = fit_categorical_coder(
+                    columns,
+                    position,
+                    labels[position],
+                    hash_buckets=self.hash_buckets,
+                    min_frequency=self.min_frequency,
+                    multi_valued=multi,
+                    separator=self._multi.get(position),
+                )
             self._encoders[position] = encoder
         codes, hashes = self._encode_columns(columns)
 

@@ -6,17 +6,15 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._bags import COMBINERS, sorted_positions, value_counts
+from ._bags import COMBINERS, sorted_positions
+from ._coders import fit_categorical_coder
 from ._columns import (
     column_labels,
     is_numeric,
     multi_valued,
     resolve_columns,
-    warn_identifier,
-    warn_separated,
 )
 from ._compat import Interval, StrOptions, _check_feature_names_in
-from ._hashing import HashedColumn
 from ._ragged import Ragged
 from ._scaling import _ContinuousScaler
 from ._transformer import ColumnEncoder
@@ -372,34 +370,20 @@ class EmbeddingEncoder(ColumnEncoder):
             )
         self._multi = {p: multi[p] for p in self._categorical if p in multi}
         self._categorical = [p for p in self._categorical if p not in self._multi]
-        self._bag_coders = []
-        for p, separator in self._multi.items():
-            bags = columns.bags(p, separator)
-            if self.hash_buckets is None:
-                coder = Vocabulary.from_counts(
-                    *value_counts(bags, labels[p]),
-                    self.min_frequency,
-                    labels[p],
-                    len(bags),
-                )
-            else:
-                coder = HashedColumn.fit(bags.values, self.hash_buckets, labels[p])
-            self._bag_coders.append(coder)
-        if self.hash_buckets is None:
-            self._vocabularies = [
-                Vocabulary.fit(columns[p], self.min_frequency, labels[p])
-                for p in self._categorical
-            ]
-            for p, vocabulary in zip(
-                self._categorical, self._vocabularies, strict=True
-            ):
-                warn_identifier(columns, p, len(vocabulary.categories))
-                warn_separated(columns, p, vocabulary.categories)
-        else:
-            self._vocabularies = [
-                HashedColumn.fit(columns[p], self.hash_buckets, labels[p])
-                for p in self._categorical
-            ]
+        coding = {
+            "hash_buckets": self.hash_buckets,
+            "min_frequency": self.min_frequency,
+        }
+        self._bag_coders = [
+            fit_categorical_coder(
+                columns, p, labels[p], multi_valued=True, separator=sep, **coding
+            )
+            for p, sep in self._multi.items()
+        ]
+        self._vocabularies = [
+            fit_categorical_coder(columns, p, labels[p], **coding)
+            for p in self._categorical
+        ]
         piecewise = self.continuous_encoding == "piecewise_linear"
         self._scalers = [
             _ContinuousScaler.fit(

@@ -332,6 +332,13 @@ class HashedColumn:
         """Codes (int64) from :meth:`hash`'s output."""
         return _hashed_codes(hashes, present, self.hash_buckets)
 
+    def write_codes(self, graph, column, text: bool = False):
+        """Refuse: ONNX has no operator that hashes a string (docs/serving.rst)."""
+        raise NotImplementedError(
+            "ONNX export of hash_buckets is not supported yet: fit the "
+            "transformer with hash_buckets=None (vocabularies) to export it."
+        )
+
     def encode(self, values) -> np.ndarray:
         """Map values to codes (int64); missing values to 0."""
         return self.codes(*self.hash(values))
@@ -365,6 +372,13 @@ class HashedCross:
     hash_buckets : int
         Number of codes, the other slot included (at least 2).
     """
+
+    def write_codes(self, graph, key):
+        """Refuse: ONNX has no operator that hashes a string (docs/serving.rst)."""
+        raise NotImplementedError(
+            "ONNX export of hash_buckets is not supported yet: fit the "
+            "transformer with hash_buckets=None (vocabularies) to export it."
+        )
 
     def __init__(self, hash_buckets: int):
         self.hash_buckets = int(hash_buckets)

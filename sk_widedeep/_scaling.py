@@ -113,6 +113,53 @@ class _ContinuousScaler:
         out[:, 0] += soft_bound(below)
         out[:, -1] += soft_bound(above)
 
+    def write_values(self, graph, x):
+        """Write this scaling of the doubles ``x`` into an ONNX graph: (N, width).
+
+        As :meth:`transform_into` computes it: the piecewise-linear pieces
+        (extrapolated past the edges when fitted so), the quantile
+        interpolation, or the standard score, clipped as in Python. ``graph``
+        is the export's writer (:mod:`sk_widedeep.onnx`).
+        """
+        if self.edges is not None:  # piecewise linear, in units of the largest edge
+            unit = float(np.abs(self.edges).max()) or 1.0
+            edges = self.edges / unit
+            shifted = graph.node(
+                "Sub",
+                [
+                    graph.node("Div", [x, graph.constant(np.array([[unit]]))], "u"),
+                    graph.constant(edges[:-1].reshape(1, -1)),
+                ],
+                "shift",
+            )
+            pieces = graph.node(
+                "Div", [shifted, graph.constant(np.diff(edges).reshape(1, -1))], "p"
+            )
+            clipped = graph.node(
+                "Clip",
+                [pieces, graph.constant(np.array(0.0)), graph.constant(np.array(1.0))],
+                "ple",
+            )
+            if not self.extrapolate:
+                return clipped
+            return _write_extrapolated(graph, pieces, clipped, len(edges) - 1)
+        if self.scaling == "quantile":
+            return _write_interpolated(graph, x, self.reference, self.levels)
+        scaled = graph.node(
+            "Div",
+            [
+                graph.node("Sub", [x, graph.constant(np.array([[self.mean]]))], "c"),
+                graph.constant(np.array([[self.scale]])),
+            ],
+            "z",
+        )
+        bound = 1e15
+        return graph.node(
+            "Clip",
+            [scaled, graph.constant(np.array(-bound)), graph.constant(np.array(bound))],
+            "z",
+        )
+
     def _scale(self, values, label):
         if self.scaling == "quantile":
             # np.interp would give values beyond the training range the level
@@ -145,3 +192,113 @@ def _check_no_infinity(values, label, scaling):
             "cannot map to finite numbers. Use scaling='quantile' (it maps -inf "
             "and inf to 0 and 1), or replace them, e.g. with NaN for missing."
         )
+
+
+def _write_extrapolated(graph, pieces, clipped, width):
+    """Write the outer pieces extended past the edges, as :func:`soft_bound` does."""
+    low, high = np.array(-MAX_INPUT), np.array(MAX_INPUT)
+    bounded = graph.node(
+        "Clip", [pieces, graph.constant(low), graph.constant(high)], "b"
+    )
+    zero = graph.constant(np.array([[0.0]]))
+    below = graph.node("Min", [bounded, zero], "below")  # <= 0
+    above = graph.node(
+        "Max",
+        [graph.node("Sub", [bounded, graph.constant(np.array([[1.0]]))], "a"), zero],
+        "above",
+    )
+    first, last = np.zeros((1, width)), np.zeros((1, width))
+    first[0, 0], last[0, -1] = 1.0, 1.0
+    excess = graph.node(
+        "Add",
+        [
+            graph.node("Mul", [below, graph.constant(first)], "below"),
+            graph.node("Mul", [above, graph.constant(last)], "above"),
+        ],
+        "excess",
+    )
+    c = EXTRAPOLATION_WIDTHS
+    root = graph.node(
+        "Sqrt",
+        [
+            graph.node(
+                "Add",
+                [
+                    graph.node("Mul", [excess, excess], "sq"),
+                    graph.constant(np.array([[c * c]])),
+                ],
+                "s",
+            )
+        ],
+        "root",
+    )
+    soft = graph.node(
+        "Div",
+        [graph.node("Mul", [excess, graph.constant(np.array([[c]]))], "ce"), root],
+        "soft",
+    )
+    return graph.node("Add", [clipped, soft], "ple")
+
+
+def _write_interpolated(graph, x, reference, levels):
+    """Write ``np.interp`` of x over (reference, levels), 0 below and 1 above."""
+    if len(reference) == 1:
+        below = graph.node(
+            "Less", [x, graph.constant(np.array([[reference[0]]]))], "lo"
+        )
+        above = graph.node(
+            "Greater", [x, graph.constant(np.array([[reference[0]]]))], "hi"
+        )
+        level = graph.node(
+            "Where",
+            [
+                below,
+                graph.constant(np.array([[0.0]])),
+                graph.constant(np.array([[levels[0]]])),
+            ],
+            "l",
+        )
+        return graph.node(
+            "Where", [above, graph.constant(np.array([[1.0]])), level], "q"
+        )
+    ref = graph.constant(reference.reshape(1, -1))
+    count = graph.node(
+        "ReduceSum",
+        [
+            graph.node(
+                "Cast", [graph.node("GreaterOrEqual", [x, ref], "ge")], "n", to=7
+            ),
+            graph.constant(np.array([1])),
+        ],
+        "count",
+        keepdims=1,
+    )
+    k = graph.node(
+        "Clip",
+        [
+            graph.node("Sub", [count, graph.constant(np.array([[1]]))], "k"),
+            graph.constant(np.array(0)),
+            graph.constant(np.array(len(reference) - 2)),
+        ],
+        "k",
+    )
+    k1 = graph.node("Add", [k, graph.constant(np.array([[1]]))], "k1")
+    r = graph.constant(reference.astype(np.float64))
+    l = graph.constant(levels.astype(np.float64))
+    r0, r1 = graph.node("Gather", [r, k], "r0"), graph.node("Gather", [r, k1], "r1")
+    l0, l1 = graph.node("Gather", [l, k], "l0"), graph.node("Gather", [l, k1], "l1")
+    t = graph.node(
+        "Div", [graph.node("Sub", [x, r0], "dx"), graph.node("Sub", [r1, r0], "w")], "t"
+    )
+    t = graph.node(
+        "Clip", [t, graph.constant(np.array(0.0)), graph.constant(np.array(1.0))], "t"
+    )
+    y = graph.node(
+        "Add", [l0, graph.node("Mul", [t, graph.node("Sub", [l1, l0], "dl")], "m")], "y"
+    )
+    below = graph.node("Less", [x, graph.constant(np.array([[reference[0]]]))], "lo")
+    above = graph.node(
+        "Greater", [x, graph.constant(np.array([[reference[-1]]]))], "hi"
+    )
+    y = graph.node("Where", [below, graph.constant(np.array([[0.0]])), y], "y")
+    return graph.node("Where", [above, graph.constant(np.array([[1.0]])), y], "q")

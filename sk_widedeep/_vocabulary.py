@@ -270,6 +270,41 @@ class Vocabulary:
         codes[self._missing(values)] = self.missing_code
         return codes
 
+    @property
+    def numeric(self) -> bool:
+        """Whether the values are numbers (compared as numbers in a graph)."""
+        return self.categories.dtype.kind in "iuf"
+
+    def write_codes(self, graph, column, text: bool):
+        """Write this encoding of ``column`` into an ONNX graph: int64 (N, 1).
+
+        ``graph`` is the export's writer (:mod:`sk_widedeep.onnx`): nodes,
+        constants and the forms of its inputs. A string input is looked up
+        in a ``LabelEncoder``, its missing forms to the missing slot unless
+        they were values in fit; numbers are compared exactly, in double
+        precision, NaN to the missing slot.
+        """
+        if not text:
+            x = graph.double(column)
+            codes = graph.exact_codes(x, self.categories)
+            missing = graph.node("IsNaN", [x], "missing")
+            missing_code = graph.constant(np.array([[self.missing_code]]))
+            return graph.node("Where", [missing, missing_code, codes], "codes")
+        keys = graph.texts(self.categories)
+        values = list(range(1, len(keys) + 1))
+        for missing in graph.missing_texts:  # missing, unless a value in fit
+            if missing not in keys:
+                keys, values = [*keys, missing], [*values, self.missing_code]
+        return graph.node(
+            "LabelEncoder",
+            [column],
+            "codes",
+            domain="ai.onnx.ml",
+            values_int64s=values,
+            default_int64=0,
+            keys_strings=keys,
+        )
+
     def _missing(self, values) -> np.ndarray:
         """Tell which values are missing.
 
@@ -423,6 +458,24 @@ class Buckets:
         codes[np.isnan(values)] = 0
         return codes
 
+    def write_codes(self, graph, column, text: bool = False):
+        """Write this encoding into an ONNX graph (see :meth:`Vocabulary.write_codes`).
+
+        A code is 1 + the number of edges at or below the value; NaN is 0.
+        """
+        x = graph.double(column)
+        edges = graph.constant(self.edges.astype(np.float64).reshape(1, -1))
+        above = graph.node("GreaterOrEqual", [x, edges], "above")
+        count = graph.node("Cast", [above], "count", to=7)
+        total = graph.node(
+            "ReduceSum", [count, graph.constant(np.array([1]))], "total", keepdims=1
+        )
+        code = graph.node("Add", [total, graph.constant(np.array([[1]]))], "code")
+        missing = graph.node("IsNaN", [x], "missing")
+        return graph.node(
+            "Where", [missing, graph.constant(np.array([[0]])), code], "codes"
+        )
+
 
 class NumberCodes:
     """Codes that let a network embed a numeric column.
@@ -469,6 +522,23 @@ class NumberCodes:
         """Exact key of each code: the value, or the bucket's bounds."""
         values = [("number", float(v)) for v in self.values]
         return [OTHER_KEY, *values, *_bucket_keys(self.buckets.edges)]
+
+    def write_codes(self, graph, column, text: bool = False):
+        """Write this encoding into an ONNX graph, as :meth:`Vocabulary.write_codes`."""
+        x = graph.double(column)
+        frequent = graph.exact_codes(x, self.values)
+        bucket = self.buckets.write_codes(graph, x)
+        bucket = graph.node(
+            "Add", [bucket, graph.constant(np.array([[len(self.values)]]))], "b"
+        )
+        is_frequent = graph.node(
+            "Greater", [frequent, graph.constant(np.array([[0]]))], "f"
+        )
+        codes = graph.node("Where", [is_frequent, frequent, bucket], "codes")
+        missing = graph.node("IsNaN", [x], "missing")
+        return graph.node(
+            "Where", [missing, graph.constant(np.array([[0]])), codes], "codes"
+        )
 
     def encode(self, values: np.ndarray) -> np.ndarray:
         """Map float values to codes (int64); NaN to 0."""
@@ -581,3 +651,19 @@ class Cross:
     def encode(self, component_codes: Sequence[np.ndarray]) -> np.ndarray:
         """Map each row's component codes to the cross's code (int64)."""
         return _search(self.keys, self._keys(component_codes))
+
+    def write_codes(self, graph, key):
+        """Write the code of each mixed-radix ``key`` into an ONNX graph.
+
+        ``key`` is an int64 tensor of keys (-1 where a component is in its
+        other slot); a key seen in fit has its code, any other code 0.
+        """
+        return graph.node(
+            "LabelEncoder",
+            [key],
+            "cross",
+            domain="ai.onnx.ml",
+            keys_int64s=[int(k) for k in self.keys],
+            values_int64s=list(range(1, len(self.keys) + 1)),
+            default_int64=0,
+        )

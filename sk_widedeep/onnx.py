@@ -23,7 +23,13 @@ arithmetic, as in :class:`._vocabulary.Cross`) looked up in the cross's own
 ``LabelEncoder``; the scalings (piecewise linear, standard, quantile by
 linear interpolation), the missing indicators and the network (embedding
 lookups, the ReLU layers, periodic embeddings) are written with the
-standard operators from the fitted weights. From :func:`to_onnx`, the
+standard operators from the fitted weights. Each column coder writes its
+own encoding (``write_codes`` of the vocabularies, buckets, number codes
+and crosses; ``write_values`` of the scalers) through the writer this
+module hands it (nodes, constants, the string forms of the inputs), so
+the export does not decide again what kind of coder a column has; the
+transformers pick their categorical coders in one place
+(:func:`._coders.fit_categorical_coder`). From :func:`to_onnx`, the
 classifier's outputs are ``label`` and ``probabilities`` (skl2onnx's
 ``zipmap=False``: a tensor, which every runtime reads); from
 ``skl2onnx.to_onnx`` with its defaults, ``output_label`` and
@@ -59,8 +65,6 @@ from ._bags import MAX_CROSS_COMBINATIONS, is_multi_valued, read_bags
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
 from ._features import speaks_protocol
-from ._scaling import EXTRAPOLATION_WIDTHS, MAX_INPUT
-from ._vocabulary import Buckets, NumberCodes, Vocabulary
 
 ALIAS = "SkWideDeepCrossProductTransformer"
 
@@ -578,6 +582,37 @@ class _Graph:
         )
         return name
 
+    # What a coder writes its encoding with (``write_codes``, ``write_values``):
+    # nodes and constants, and the forms of the graph's inputs.
+
+    missing_texts = ("", MISSING_CELL)
+    """The strings that stand for a missing value in a string input."""
+
+    def texts(self, values) -> list:
+        """Values as a string input holds them (:func:`feeds`' form)."""
+        return _strings(values).tolist()
+
+    def double(self, column):
+        """Cast the column to doubles (numbers are compared in double precision)."""
+        return self.node("Cast", [column], "x", to=11)
+
+    def exact_codes(self, x, values, offset=0):
+        """Code ``offset + k + 1`` where the double ``x`` is ``values[k]``, else 0."""
+        if not len(values):
+            return self.node(
+                "Mul",
+                [self.node("Cast", [x], "z", to=7), self.constant(np.array([[0]]))],
+                "zero",
+            )
+        equal = self.node(
+            "Equal",
+            [x, self.constant(np.asarray(values, np.float64).reshape(1, -1))],
+            "eq",
+        )
+        hits = self.node("Cast", [equal], "hits", to=7)
+        codes = self.constant(np.arange(1, len(values) + 1).reshape(-1, 1) + offset)
+        return self.node("MatMul", [hits, codes], "codes")
+
     def reduce(self, op, x, axes, hint, keepdims=0):
         """Add a Reduce* node over ``axes``, in the form of the graph's opset.
 
@@ -603,85 +638,17 @@ class _Graph:
         return output
 
 
-def _double(graph, column):
-    return graph.node("Cast", [column], "x", to=11)
-
-
-def _exact_codes(graph, x, values, offset=0):
-    """Code ``offset + k + 1`` where the double ``x`` equals ``values[k]``, else 0."""
-    if not len(values):
-        return graph.node(
-            "Mul",
-            [graph.node("Cast", [x], "z", to=7), graph.constant(np.array([[0]]))],
-            "zero",
-        )
-    equal = graph.node(
-        "Equal",
-        [x, graph.constant(np.asarray(values, np.float64).reshape(1, -1))],
-        "eq",
-    )
-    hits = graph.node("Cast", [equal], "hits", to=7)
-    codes = graph.constant(np.arange(1, len(values) + 1).reshape(-1, 1) + offset)
-    return graph.node("MatMul", [hits, codes], "codes")
-
-
 def _codes(graph, encoder, column, input_type):
-    """Int64 codes, shape (N, 1), of one column under its encoder."""
+    """Int64 codes, shape (N, 1), of one column under its encoder.
+
+    Every coder writes its own codes (``write_codes``: vocabularies,
+    buckets, number codes; a hashed column refuses); ``input_type`` says
+    whether the column is a string input.
+    """
     from skl2onnx.common.data_types import StringTensorType
 
-    if isinstance(encoder, NumberCodes):
-        x = _double(graph, column)
-        frequent = _exact_codes(graph, x, encoder.values)
-        bucket = _codes(graph, encoder.buckets, x, None)
-        bucket = graph.node(
-            "Add", [bucket, graph.constant(np.array([[len(encoder.values)]]))], "b"
-        )
-        is_frequent = graph.node(
-            "Greater", [frequent, graph.constant(np.array([[0]]))], "f"
-        )
-        codes = graph.node("Where", [is_frequent, frequent, bucket], "codes")
-        missing = graph.node("IsNaN", [x], "missing")
-        return graph.node(
-            "Where", [missing, graph.constant(np.array([[0]])), codes], "codes"
-        )
-    if isinstance(encoder, Buckets):
-        # code = 1 + number of edges <= x; NaN: 0
-        x = _double(graph, column)
-        edges = graph.constant(encoder.edges.astype(np.float64).reshape(1, -1))
-        above = graph.node("GreaterOrEqual", [x, edges], "above")
-        count = graph.node("Cast", [above], "count", to=7)
-        total = graph.node(
-            "ReduceSum", [count, graph.constant(np.array([1]))], "total", keepdims=1
-        )
-        code = graph.node("Add", [total, graph.constant(np.array([[1]]))], "code")
-        missing = graph.node("IsNaN", [x], "missing")
-        return graph.node(
-            "Where", [missing, graph.constant(np.array([[0]])), code], "codes"
-        )
-    if not isinstance(encoder, Vocabulary):
-        raise NotImplementedError(f"ONNX export of {type(encoder).__name__} codes.")
-    if not isinstance(input_type, StringTensorType):  # numbers, exactly
-        x = _double(graph, column)
-        codes = _exact_codes(graph, x, encoder.categories)
-        missing = graph.node("IsNaN", [x], "missing")
-        missing_code = graph.constant(np.array([[encoder.missing_code]]))
-        return graph.node("Where", [missing, missing_code, codes], "codes")
-    keys = _strings(encoder.categories).tolist()
-    values = list(range(1, len(keys) + 1))
-    for missing in ("", MISSING_CELL):  # missing, unless a value in fit
-        # ("" as a single value; MISSING_CELL as feeds writes a missing cell
-        # of a column that another part reads as several values)
-        if missing not in keys:
-            keys, values = [*keys, missing], [*values, encoder.missing_code]
-    return graph.node(
-        "LabelEncoder",
-        [column],
-        "codes",
-        domain="ai.onnx.ml",
-        values_int64s=values,
-        default_int64=0,
-        keys_strings=keys,
-    )
+    text = isinstance(input_type, StringTensorType)
+    return encoder.write_codes(graph, column, text=text)
 
 
 _PAD = 2**62
@@ -718,8 +685,6 @@ def _bag(graph, coder, column, separator):
             f"{graph.container.target_opset}. Convert with target_opset="
             f"{MULTI_VALUED_OPSET} or later (sk_widedeep.onnx.to_onnx does)."
         )
-    if not isinstance(coder, Vocabulary):
-        raise NotImplementedError(f"ONNX export of {type(coder).__name__} codes.")
     text = graph.node("Squeeze", [column, graph.constant(np.array([1]))], "text")
     pieces, _ = graph.nodes(
         "StringSplit",
@@ -731,7 +696,7 @@ def _bag(graph, coder, column, separator):
     missing = graph.node(
         "Equal", [pieces, graph.constant(np.array([MISSING_CELL]))], "missing"
     )
-    if coder.categories.dtype.kind in "iuf":  # numbers: parse, then compare
+    if getattr(coder, "numeric", False):  # numbers: parse, then compare
         no_number = graph.node("Or", [empty, missing], "nan")
         text = graph.node(
             "Where", [no_number, graph.constant(np.array(["NaN"])), pieces], "t"
@@ -857,7 +822,7 @@ def _multi_valued_cross(graph, cross, positions, codes, bags):
     flat = graph.constant(np.array([0, -1]))  # (N, every combination)
     key = graph.node("Reshape", [key, flat], "key")
     exists = graph.node("Reshape", [exists, flat], "e")
-    code = _cross_codes(graph, cross, key)
+    code = cross.write_codes(graph, key)
     # the other slot once per row: the first combination that it codes
     other = graph.node(
         "And",
@@ -876,19 +841,6 @@ def _multi_valued_cross(graph, cross, positions, codes, bags):
     )
     keep = graph.node("And", [exists, graph.node("Not", [again], "n")], "keep")
     return code, keep
-
-
-def _cross_codes(graph, cross, key):
-    """Look up the cross's code of each mixed-radix key (-1: a part unknown)."""
-    return graph.node(
-        "LabelEncoder",
-        [key],
-        "cross",
-        domain="ai.onnx.ml",
-        keys_int64s=[int(k) for k in cross.keys],
-        values_int64s=list(range(1, len(cross.keys) + 1)),
-        default_int64=0,
-    )
 
 
 def wide_indices(graph, transformer, inputs):
@@ -938,7 +890,7 @@ def _single_valued_cross(graph, cross, positions, codes):
         )
         valid = positive if valid is None else graph.node("And", [valid, positive], "v")
     key = graph.node("Where", [valid, key, graph.constant(np.array([[-1]]))], "key")
-    return _cross_codes(graph, cross, key)
+    return cross.write_codes(graph, key)
 
 
 def _ragged_wide_indices(graph, transformer, codes, bags):
@@ -1042,172 +994,20 @@ def deep_arrays(graph, deep, inputs):
     ]
     parts = []
     for p, scaler in zip(deep._continuous, deep._scalers, strict=True):
-        x = _double(graph, inputs[p].onnx_name)
+        x = graph.double(inputs[p].onnx_name)
         missing = graph.node("IsNaN", [x], "missing")
         x = graph.node(
             "Where", [missing, graph.constant(np.array([[scaler.fill_value]])), x], "x"
         )
-        parts.append(_scaled(graph, scaler, x))
+        parts.append(scaler.write_values(graph, x))
     for p in deep._indicators:
-        missing = graph.node("IsNaN", [_double(graph, inputs[p].onnx_name)], "missing")
+        missing = graph.node("IsNaN", [graph.double(inputs[p].onnx_name)], "missing")
         parts.append(graph.node("Cast", [missing], "indicator", to=11))
     if not parts:
         return codes, None, bags
     if len(parts) == 1:
         return codes, parts[0], bags
     return codes, graph.node("Concat", parts, "numbers", axis=1), bags
-
-
-def _scaled(graph, scaler, x):
-    """One continuous column's inputs, double (N, width)."""
-    if scaler.edges is not None:  # piecewise linear, in units of the largest edge
-        unit = float(np.abs(scaler.edges).max()) or 1.0
-        edges = scaler.edges / unit
-        shifted = graph.node(
-            "Sub",
-            [
-                graph.node("Div", [x, graph.constant(np.array([[unit]]))], "u"),
-                graph.constant(edges[:-1].reshape(1, -1)),
-            ],
-            "shift",
-        )
-        pieces = graph.node(
-            "Div", [shifted, graph.constant(np.diff(edges).reshape(1, -1))], "p"
-        )
-        clipped = graph.node(
-            "Clip",
-            [pieces, graph.constant(np.array(0.0)), graph.constant(np.array(1.0))],
-            "ple",
-        )
-        if not scaler.extrapolate:
-            return clipped
-        return _extrapolated(graph, pieces, clipped, len(edges) - 1)
-    if scaler.scaling == "quantile":
-        return _interpolate(graph, x, scaler.reference, scaler.levels)
-    scaled = graph.node(
-        "Div",
-        [
-            graph.node("Sub", [x, graph.constant(np.array([[scaler.mean]]))], "c"),
-            graph.constant(np.array([[scaler.scale]])),
-        ],
-        "z",
-    )
-    bound = 1e15
-    return graph.node(
-        "Clip",
-        [scaled, graph.constant(np.array(-bound)), graph.constant(np.array(bound))],
-        "z",
-    )
-
-
-def _extrapolated(graph, pieces, clipped, width):
-    """Extend the outer pieces past the edges, as ``_scaling`` does."""
-    low, high = np.array(-MAX_INPUT), np.array(MAX_INPUT)
-    bounded = graph.node(
-        "Clip", [pieces, graph.constant(low), graph.constant(high)], "b"
-    )
-    zero = graph.constant(np.array([[0.0]]))
-    below = graph.node("Min", [bounded, zero], "below")  # <= 0
-    above = graph.node(
-        "Max",
-        [graph.node("Sub", [bounded, graph.constant(np.array([[1.0]]))], "a"), zero],
-        "above",
-    )
-    first, last = np.zeros((1, width)), np.zeros((1, width))
-    first[0, 0], last[0, -1] = 1.0, 1.0
-    excess = graph.node(
-        "Add",
-        [
-            graph.node("Mul", [below, graph.constant(first)], "below"),
-            graph.node("Mul", [above, graph.constant(last)], "above"),
-        ],
-        "excess",
-    )
-    c = EXTRAPOLATION_WIDTHS
-    root = graph.node(
-        "Sqrt",
-        [
-            graph.node(
-                "Add",
-                [
-                    graph.node("Mul", [excess, excess], "sq"),
-                    graph.constant(np.array([[c * c]])),
-                ],
-                "s",
-            )
-        ],
-        "root",
-    )
-    soft = graph.node(
-        "Div",
-        [graph.node("Mul", [excess, graph.constant(np.array([[c]]))], "ce"), root],
-        "soft",
-    )
-    return graph.node("Add", [clipped, soft], "ple")
-
-
-def _interpolate(graph, x, reference, levels):
-    """``np.interp`` of x over (reference, levels), 0 below and 1 above the range."""
-    if len(reference) == 1:
-        below = graph.node(
-            "Less", [x, graph.constant(np.array([[reference[0]]]))], "lo"
-        )
-        above = graph.node(
-            "Greater", [x, graph.constant(np.array([[reference[0]]]))], "hi"
-        )
-        level = graph.node(
-            "Where",
-            [
-                below,
-                graph.constant(np.array([[0.0]])),
-                graph.constant(np.array([[levels[0]]])),
-            ],
-            "l",
-        )
-        return graph.node(
-            "Where", [above, graph.constant(np.array([[1.0]])), level], "q"
-        )
-    ref = graph.constant(reference.reshape(1, -1))
-    count = graph.node(
-        "ReduceSum",
-        [
-            graph.node(
-                "Cast", [graph.node("GreaterOrEqual", [x, ref], "ge")], "n", to=7
-            ),
-            graph.constant(np.array([1])),
-        ],
-        "count",
-        keepdims=1,
-    )
-    k = graph.node(
-        "Clip",
-        [
-            graph.node("Sub", [count, graph.constant(np.array([[1]]))], "k"),
-            graph.constant(np.array(0)),
-            graph.constant(np.array(len(reference) - 2)),
-        ],
-        "k",
-    )
-    k1 = graph.node("Add", [k, graph.constant(np.array([[1]]))], "k1")
-    r = graph.constant(reference.astype(np.float64))
-    l = graph.constant(levels.astype(np.float64))
-    r0, r1 = graph.node("Gather", [r, k], "r0"), graph.node("Gather", [r, k1], "r1")
-    l0, l1 = graph.node("Gather", [l, k], "l0"), graph.node("Gather", [l, k1], "l1")
-    t = graph.node(
-        "Div", [graph.node("Sub", [x, r0], "dx"), graph.node("Sub", [r1, r0], "w")], "t"
-    )
-    t = graph.node(
-        "Clip", [t, graph.constant(np.array(0.0)), graph.constant(np.array(1.0))], "t"
-    )
-    y = graph.node(
-        "Add", [l0, graph.node("Mul", [t, graph.node("Sub", [l1, l0], "dl")], "m")], "y"
-    )
-    below = graph.node("Less", [x, graph.constant(np.array([[reference[0]]]))], "lo")
-    above = graph.node(
-        "Greater", [x, graph.constant(np.array([[reference[-1]]]))], "hi"
-    )
-    y = graph.node("Where", [below, graph.constant(np.array([[0.0]])), y], "y")
-    return graph.node("Where", [above, graph.constant(np.array([[1.0]])), y], "q")
 
 
 def _weights(tensor):
