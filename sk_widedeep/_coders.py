@@ -11,6 +11,10 @@ nor the export decide again what kind of coder a column has.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numpy as np
+
 from ._bags import value_counts
 from ._columns import Columns, warn_identifier, warn_separated
 from ._hashing import HashedColumn
@@ -65,3 +69,64 @@ def fit_categorical_coder(
     warn_identifier(columns, position, len(vocabulary.categories))
     warn_separated(columns, position, vocabulary.categories)
     return vocabulary
+
+
+class WideCoders(NamedTuple):
+    """What a fitted CrossProductTransformer's output is made of.
+
+    Read by the export (:mod:`sk_widedeep.onnx`) through
+    ``CrossProductTransformer.__widedeep_coders__``, so that it needs none
+    of the transformer's private attributes.
+
+    Attributes
+    ----------
+    coders : dict of int to coder
+        The coder of every column used (in a block or a cross), by position.
+    separators : dict of int to str or None
+        The multi-valued columns among them, and their separators (None:
+        list cells).
+    blocks : list of int
+        The columns with a block of their own, in output order.
+    crosses : list of (tuple of int, coder)
+        Each cross's columns and its coder, after the blocks.
+    offsets : ndarray of int64
+        The first output index of every block and cross, then the width.
+    """
+
+    coders: dict
+    separators: dict
+    blocks: list
+    crosses: list
+    offsets: np.ndarray
+
+
+class DeepCoders(NamedTuple):
+    """What a fitted EmbeddingEncoder's arrays are made of.
+
+    Read by the export through ``EmbeddingEncoder.__widedeep_coders__``.
+
+    Attributes
+    ----------
+    embedded : list of (int, coder)
+        The single-valued embedded inputs, in the network's order: the
+        categorical columns, then the number codes of continuous ones.
+    bags : list of (int, coder, str or None)
+        The multi-valued columns, their coders and separators.
+    scaled : list of (int, scaler)
+        The continuous columns and their scalers, in output order.
+    indicators : list of int
+        The continuous columns with a missing indicator, after them.
+    """
+
+    embedded: list
+    bags: list
+    scaled: list
+    indicators: list
+
+
+def used_positions(layout) -> set:
+    """Positions of the columns a :class:`WideCoders` or :class:`DeepCoders` reads."""
+    if isinstance(layout, WideCoders):
+        return set(layout.coders)
+    used = {p for p, _ in layout.embedded} | {p for p, *_ in layout.bags}
+    return used | {p for p, _ in layout.scaled} | set(layout.indicators)

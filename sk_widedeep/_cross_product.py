@@ -13,7 +13,7 @@ from ._bags import (
     is_multi_valued,
     sorted_positions,
 )
-from ._coders import fit_categorical_coder
+from ._coders import WideCoders, fit_categorical_coder
 from ._columns import (
     column_labels,
     is_numeric,
@@ -545,6 +545,17 @@ class CrossProductTransformer(ColumnEncoder):
                 [names[p] for p in positions], [self._keys_of(p) for p in positions]
             )
         return out
+
+    def __widedeep_coders__(self) -> WideCoders:
+        """Return what the output is made of: coders, blocks, crosses, offsets."""
+        check_is_fitted(self)
+        return WideCoders(
+            coders=dict(self._encoders),
+            separators=dict(self._multi),
+            blocks=list(self._positions),
+            crosses=list(zip(self._cross_positions, self._crosses, strict=True)),
+            offsets=self._offsets,
+        )
 
     def __widedeep_unseen__(self) -> list[tuple[int, int, int]]:
         """Return the blocks with an unseen slot: ``(it, first value, stop)``.

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._bags import COMBINERS, sorted_positions
-from ._coders import fit_categorical_coder
+from ._coders import DeepCoders, fit_categorical_coder
 from ._columns import (
     column_labels,
     is_numeric,
@@ -586,6 +586,23 @@ class EmbeddingEncoder(ColumnEncoder):
             "combiner": self.combiner,
             "n_periodic": len(self._continuous) if periodic else 0,
         }
+
+    def __widedeep_coders__(self) -> DeepCoders:
+        """Return what the arrays are made of: coders, bags, scalers, indicators."""
+        check_is_fitted(self)
+        numbers = self._continuous[: len(self._number_codes)]
+        positions = self._categorical + numbers
+        return DeepCoders(
+            embedded=list(zip(positions, self._coders[: len(positions)], strict=True)),
+            bags=[
+                (p, coder, separator)
+                for (p, separator), coder in zip(
+                    self._multi.items(), self._bag_coders, strict=True
+                )
+            ],
+            scaled=list(zip(self._continuous, self._scalers, strict=True)),
+            indicators=list(self._indicators),
+        )
 
     def __widedeep_unseen__(self) -> list[tuple[int, int, int]]:
         """Return the single-valued vocabularies: ``(input, first value, stop)``.

@@ -29,13 +29,17 @@ and crosses; ``write_values`` of the scalers) through the writer this
 module hands it (nodes, constants, the string forms of the inputs), so
 the export does not decide again what kind of coder a column has; the
 transformers pick their categorical coders in one place
-(:func:`._coders.fit_categorical_coder`). From :func:`to_onnx`, the
-classifier's outputs are ``label`` and ``probabilities`` (skl2onnx's
-``zipmap=False``: a tensor, which every runtime reads); from
-``skl2onnx.to_onnx`` with its defaults, ``output_label`` and
-``output_probability``, a ZipMap of class to probability. The regressor's
-output is ``variable``, in the target's units. An ensemble's members
-(``n_members``) are averaged in the graph as in Python.
+(:func:`._coders.fit_categorical_coder`) and declare what their outputs
+are made of (``__widedeep_coders__``: :class:`._coders.WideCoders`,
+:class:`._coders.DeepCoders`), which is all the export reads of them.
+
+From :func:`to_onnx`, the classifier's outputs are ``label`` and
+``probabilities`` (skl2onnx's ``zipmap=False``: a tensor, which every
+runtime reads); from ``skl2onnx.to_onnx`` with its defaults,
+``output_label`` and ``output_probability``, a ZipMap of class to
+probability. The regressor's output is ``variable``, in the target's
+units. An ensemble's members (``n_members``) are averaged in the graph as
+in Python.
 
 A multi-valued column is one string input per row (:func:`feeds`): the
 graph splits it (``StringSplit``, opset 20, so such a graph is written in
@@ -62,6 +66,7 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from ._bags import MAX_CROSS_COMBINATIONS, is_multi_valued, read_bags
+from ._coders import WideCoders, used_positions
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
 from ._features import speaks_protocol
@@ -259,21 +264,28 @@ def _raw_step(model):
     return model if steps is None else _raw_step(steps[0][1])
 
 
+def _parts(model) -> list:
+    """Return the transformers that read the raw columns (an estimator's parts)."""
+    model = _raw_step(model)
+    if not hasattr(model, "net_"):  # a transformer alone
+        return [model]
+    return [p for p in (model.wide_, model.deep_) if p is not None]
+
+
+def _coders_of(part):
+    """Return a part's ``__widedeep_coders__()``; None for another transformer."""
+    method = getattr(part, "__widedeep_coders__", None)
+    return None if method is None else method()
+
+
 def _used_positions(model) -> set:
     """Positions, among the fitted columns, of those the model's parts read."""
-    model = _raw_step(model)
-    parts = [getattr(model, "wide_", None), getattr(model, "deep_", None)]
-    if not hasattr(model, "net_"):  # a transformer alone
-        parts = [model]
     used = set()
-    for part in parts:
-        if isinstance(part, CrossProductTransformer):
-            used |= set(part._encoders)
-        elif isinstance(part, EmbeddingEncoder):
-            used |= {*part._categorical, *part._continuous, *part._indicators}
-            used |= set(part._multi)
-        elif part is not None:  # another transformer: every column
-            used |= set(range(len(_fitted_names(model))))
+    for part in _parts(model):
+        coders = _coders_of(part)
+        if coders is None:  # another transformer: every column
+            return set(range(len(_fitted_names(_raw_step(model)))))
+        used |= used_positions(coders)
     return used
 
 
@@ -283,14 +295,15 @@ def _multi_valued_inputs(model) -> dict:
     None for a column of list cells (its graph input joins them with
     :data:`LIST_SEPARATOR`).
     """
-    model = _raw_step(model)
-    parts = [getattr(model, "wide_", None), getattr(model, "deep_", None)]
-    if not hasattr(model, "net_"):
-        parts = [model]
-    names = [str(c) for c in _fitted_names(model)]
+    names = [str(c) for c in _fitted_names(_raw_step(model))]
     found = {}
-    for part in parts:
-        for p, separator in (getattr(part, "_multi", None) or {}).items():
+    for part in _parts(model):
+        coders = _coders_of(part)
+        if isinstance(coders, WideCoders):
+            separators = coders.separators.items()
+        else:
+            separators = [(p, sep) for p, _, sep in getattr(coders, "bags", [])]
+        for p, separator in separators:
             found.setdefault(names[p], separator)
     return found
 
@@ -508,7 +521,8 @@ def _convert_deep(scope, operator, container):
     deep = operator.raw_operator
     codes, numbers, bags = deep_arrays(graph, deep, _by_position(deep, operator.inputs))
     parts = [graph.node("Cast", [c], "code", to=11) for c in codes]
-    for (bag_codes, mask), coder in zip(bags, deep._bag_coders, strict=True):
+    bag_coders = [coder for _, coder, _ in deep.__widedeep_coders__().bags]
+    for (bag_codes, mask), coder in zip(bags, bag_coders, strict=True):
         # multi-hot: a 1 in column code - 1 for each of the row's codes
         one_hot = graph.node(
             "OneHot",
@@ -858,22 +872,21 @@ def wide_indices(graph, transformer, inputs):
         None without multi-valued columns (every slot is the row's).
     """
     _refuse_unsupported(transformer)
-    multi = getattr(transformer, "_multi", {})
+    layout = transformer.__widedeep_coders__()
+    multi = layout.separators
     codes, bags = {}, {}
-    for p, encoder in transformer._encoders.items():
+    for p, encoder in layout.coders.items():
         if p in multi:
             bags[p] = _bag(graph, encoder, inputs[p].onnx_name, multi[p])
         else:
             codes[p] = _codes(graph, encoder, inputs[p].onnx_name, inputs[p].type)
     if bags:
-        return _ragged_wide_indices(graph, transformer, codes, bags)
-    blocks = [codes[p] for p in transformer._positions]
-    for cross, positions in zip(
-        transformer._crosses, transformer._cross_positions, strict=True
-    ):
+        return _ragged_wide_indices(graph, layout, codes, bags)
+    blocks = [codes[p] for p in layout.blocks]
+    for positions, cross in layout.crosses:
         blocks.append(_single_valued_cross(graph, cross, positions, codes))
     stacked = graph.node("Concat", blocks, "blocks", axis=1)
-    offsets = graph.constant(transformer._offsets[:-1].reshape(1, -1).astype(np.int64))
+    offsets = graph.constant(layout.offsets[:-1].reshape(1, -1).astype(np.int64))
     return graph.node("Add", [stacked, offsets], "indices"), None
 
 
@@ -893,9 +906,9 @@ def _single_valued_cross(graph, cross, positions, codes):
     return cross.write_codes(graph, key)
 
 
-def _ragged_wide_indices(graph, transformer, codes, bags):
+def _ragged_wide_indices(graph, layout, codes, bags):
     """:func:`wide_indices` of a transformer with multi-valued columns."""
-    offsets = transformer._offsets.astype(np.int64)
+    offsets = layout.offsets.astype(np.int64)
     indices, masks = [], []
 
     def add(code, keep, offset):
@@ -909,15 +922,13 @@ def _ragged_wide_indices(graph, transformer, codes, bags):
             )
         masks.append(graph.node("Cast", [keep], "mask", to=1))
 
-    for block, p in enumerate(transformer._positions):
+    for block, p in enumerate(layout.blocks):
         if p in bags:
             add(bags[p][0], bags[p][1], offsets[block])
         else:
             add(codes[p], None, offsets[block])
-    first_cross = len(transformer._positions)
-    for k, (cross, positions) in enumerate(
-        zip(transformer._crosses, transformer._cross_positions, strict=True)
-    ):
+    first_cross = len(layout.blocks)
+    for k, (positions, cross) in enumerate(layout.crosses):
         if any(p in bags for p in positions):
             code, keep = _multi_valued_cross(graph, cross, positions, codes, bags)
         else:
@@ -978,29 +989,27 @@ def deep_arrays(graph, deep, inputs):
             "ONNX export of hash_buckets is not supported yet: fit the "
             "transformer with hash_buckets=None (vocabularies) to export it."
         )
+    layout = deep.__widedeep_coders__()
     bags = []
-    for (p, separator), coder in zip(
-        deep._multi.items(), deep._bag_coders, strict=True
-    ):
+    for p, coder, separator in layout.bags:
         codes, keep, _, _ = _bag(graph, coder, inputs[p].onnx_name, separator)
         known = graph.node("Greater", [codes, graph.constant(np.array(0))], "known")
         keep = graph.node("And", [keep, known], "keep")
         codes = graph.node("Where", [keep, codes, graph.constant(np.array(0))], "c")
         bags.append((codes, graph.node("Cast", [keep], "mask", to=1)))
-    positions = deep._categorical + deep._continuous[: len(deep._number_codes)]
     codes = [
         _codes(graph, coder, inputs[p].onnx_name, inputs[p].type)
-        for p, coder in zip(positions, deep._coders[: len(positions)], strict=True)
+        for p, coder in layout.embedded
     ]
     parts = []
-    for p, scaler in zip(deep._continuous, deep._scalers, strict=True):
+    for p, scaler in layout.scaled:
         x = graph.double(inputs[p].onnx_name)
         missing = graph.node("IsNaN", [x], "missing")
         x = graph.node(
             "Where", [missing, graph.constant(np.array([[scaler.fill_value]])), x], "x"
         )
         parts.append(scaler.write_values(graph, x))
-    for p in deep._indicators:
+    for p in layout.indicators:
         missing = graph.node("IsNaN", [graph.double(inputs[p].onnx_name)], "missing")
         parts.append(graph.node("Cast", [missing], "indicator", to=11))
     if not parts:
