@@ -37,6 +37,12 @@ def _mix64(keys: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+EXPORT_REFUSAL = (
+    "ONNX export of hash_buckets is not supported yet: fit the transformer with "
+    "hash_buckets=None (vocabularies) to export it."
+)
+"""Why a hashed coder writes no graph (no ONNX operator hashes a string)."""
+
 HASH_KEY = "0123456789123456"
 """Key of the SipHash-2-4 that :func:`pandas.util.hash_array` applies to
 strings (pandas' default key, written out so that it cannot change under us)."""
@@ -334,10 +340,7 @@ class HashedColumn:
 
     def write_codes(self, graph, column, text: bool = False):
         """Refuse: ONNX has no operator that hashes a string (docs/serving.rst)."""
-        raise NotImplementedError(
-            "ONNX export of hash_buckets is not supported yet: fit the "
-            "transformer with hash_buckets=None (vocabularies) to export it."
-        )
+        raise NotImplementedError(EXPORT_REFUSAL)
 
     def encode(self, values) -> np.ndarray:
         """Map values to codes (int64); missing values to 0."""
@@ -375,10 +378,7 @@ class HashedCross:
 
     def write_codes(self, graph, key):
         """Refuse: ONNX has no operator that hashes a string (docs/serving.rst)."""
-        raise NotImplementedError(
-            "ONNX export of hash_buckets is not supported yet: fit the "
-            "transformer with hash_buckets=None (vocabularies) to export it."
-        )
+        raise NotImplementedError(EXPORT_REFUSAL)
 
     def __init__(self, hash_buckets: int):
         self.hash_buckets = int(hash_buckets)

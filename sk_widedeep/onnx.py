@@ -565,14 +565,6 @@ def _wide_shape(operator):
     operator.outputs[0].type = FloatTensorType([n_rows, width])
 
 
-def _refuse_unsupported(transformer):
-    if transformer.hash_buckets is not None:
-        raise NotImplementedError(
-            "ONNX export of hash_buckets is not supported yet: fit the "
-            "transformer with hash_buckets=None (vocabularies) to export it."
-        )
-
-
 class _Graph:
     """Add nodes to a skl2onnx container, with fresh names from its scope."""
 
@@ -871,7 +863,6 @@ def wide_indices(graph, transformer, inputs):
         Float (N, M): 1 where a slot is one of the row's, 0 where it pads;
         None without multi-valued columns (every slot is the row's).
     """
-    _refuse_unsupported(transformer)
     layout = transformer.__widedeep_coders__()
     multi = layout.separators
     codes, bags = {}, {}
@@ -984,11 +975,6 @@ def deep_arrays(graph, deep, inputs):
         (N, K), and a float (N, K) that is 1 where a code is one of them
         (unknown values are left out, as ``EmbeddingBag`` is given none).
     """
-    if deep.hash_buckets is not None:
-        raise NotImplementedError(
-            "ONNX export of hash_buckets is not supported yet: fit the "
-            "transformer with hash_buckets=None (vocabularies) to export it."
-        )
     layout = deep.__widedeep_coders__()
     bags = []
     for p, coder, separator in layout.bags:
