@@ -48,9 +48,10 @@ them (``mean``, ``sum``, ``sqrtn``), sets their wide slots (multi-hot)
 and crosses their combinations (at most 64 per row) as the transformers
 do.
 
-Not converted, with an error that names what: ``hash_buckets`` (the stable
-hash of :mod:`._hashing` is SipHash of the UTF-8 bytes, which ONNX has no
-operator for), and wide or deep transformers other than sk_widedeep's own.
+Not converted, with an error that names what: a column or cross hashed
+with ``hash_buckets`` (the stable hash of :mod:`._hashing` is SipHash of
+the UTF-8 bytes, which ONNX has no operator for; the hashed coders refuse),
+and wide or deep transformers other than sk_widedeep's own.
 
 Missing values: every number, integers included, is a double input, and a
 missing number is NaN, as in pandas; a string input cannot hold None, so a
