@@ -137,6 +137,17 @@ def test_app_store_joint_model_on_every_test_row():
     np.testing.assert_allclose(proba, clf.predict_proba(X[5000:]), atol=1e-5, rtol=0)
 
 
+def test_a_hash_buckets_transformer_that_hashes_nothing_is_exported():
+    X, _ = text_frame(300)
+    numbers = X[["age", "hours"]]
+    wide = CrossProductTransformer(columns="all", hash_buckets=16).fit(numbers)
+    session = onnxruntime.InferenceSession(
+        to_onnx(wide, numbers[:5]).SerializeToString()
+    )
+    (got,) = session.run(None, feeds(session, numbers))
+    np.testing.assert_array_equal(got, wide.transform(numbers).toarray())
+
+
 def test_what_is_not_converted_is_refused_by_name():
     X, y = text_frame(200)
     hashed = WideDeepClassifier(
