@@ -130,3 +130,10 @@ def used_positions(layout) -> set:
         return set(layout.coders)
     used = {p for p, _ in layout.embedded} | {p for p, *_ in layout.bags}
     return used | {p for p, _ in layout.scaled} | set(layout.indicators)
+
+
+def column_coders(layout) -> list:
+    """Return the column coders of a :class:`WideCoders` or :class:`DeepCoders`."""
+    if isinstance(layout, WideCoders):
+        return list(layout.coders.values())
+    return [coder for _, coder in layout.embedded] + [c for _, c, _ in layout.bags]

@@ -287,7 +287,7 @@ class EmbeddingEncoder(ColumnEncoder):
     >>> hashed.cardinalities_.tolist(), hashed.categories_
     ([16], [None])
     >>> hashed.transform(X)[:, 0].tolist()
-    [5.0, 11.0, 5.0, 0.0]
+    [15.0, 14.0, 15.0, 0.0]
     """
 
     _parameter_constraints: dict = {

@@ -652,12 +652,30 @@ class Cross:
         """Map each row's component codes to the cross's code (int64)."""
         return _search(self.keys, self._keys(component_codes))
 
-    def write_codes(self, graph, key):
-        """Write the code of each mixed-radix ``key`` into an ONNX graph.
+    reads_hashes = False
+    """Its graph is written from the components' codes alone."""
 
-        ``key`` is an int64 tensor of keys (-1 where a component is in its
-        other slot); a key seen in fit has its code, any other code 0.
+    def write_codes(self, graph, codes, hashes=None):
+        """Write the code of each combination of ``codes`` into an ONNX graph.
+
+        ``codes`` are the components' int64 codes (tensors that broadcast
+        against each other); their mixed-radix key (-1 where a component is
+        in its other slot) is looked up: a key seen in fit has its code, any
+        other code 0. ``hashes`` is not read (:class:`HashedCross` reads it).
         """
+        key = valid = None
+        for code, radix in zip(codes, self.radices, strict=True):
+            minus_one = graph.node("Sub", [code, graph.constant(np.array(1))], "c")
+            if key is None:
+                key = minus_one
+            else:
+                scaled = graph.node("Mul", [key, graph.constant(np.array(radix))], "k")
+                key = graph.node("Add", [scaled, minus_one], "key")
+            positive = graph.node("Greater", [code, graph.constant(np.array(0))], "v")
+            valid = (
+                positive if valid is None else graph.node("And", [valid, positive], "v")
+            )
+        key = graph.node("Where", [valid, key, graph.constant(np.array(-1))], "key")
         return graph.node(
             "LabelEncoder",
             [key],

@@ -48,10 +48,15 @@ them (``mean``, ``sum``, ``sqrtn``), sets their wide slots (multi-hot)
 and crosses their combinations (at most 64 per row) as the transformers
 do.
 
-Not converted, with an error that names what: a column or cross hashed
-with ``hash_buckets`` (the stable hash of :mod:`._hashing` is SipHash of
-the UTF-8 bytes, which ONNX has no operator for; the hashed coders refuse),
-and wide or deep transformers other than sk_widedeep's own.
+A hashed column (``hash_buckets``) hashes its strings with the
+``StringToHashBucket`` operator of onnxruntime-extensions (TensorFlow's
+Hash64, as :mod:`._hashing` does in Python), and its numbers, crosses and
+buckets with ONNX's unsigned 64-bit integer operators (opset 19): the
+runtime must load that library's operators (:func:`inference_session`).
+
+Not converted, with an error that names what: a hashed model fitted before
+the Hash64 (SipHash, which no runtime computes: fit it again), and wide or
+deep transformers other than sk_widedeep's own.
 
 Missing values: every number, integers included, is a double input, and a
 missing number is NaN, as in pandas; a string input cannot hold None, so a
@@ -62,15 +67,18 @@ durations are strings too, in one fixed form (:func:`feeds`).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from ._bags import MAX_CROSS_COMBINATIONS, is_multi_valued, read_bags
-from ._coders import WideCoders, used_positions
+from ._coders import WideCoders, column_coders, used_positions
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
 from ._features import speaks_protocol
+from ._hashing import CONTRIB_DOMAIN, HASHED_OPSET, write_where
 
 ALIAS = "SkWideDeepCrossProductTransformer"
 
@@ -94,6 +102,11 @@ a missing cell has one missing value, the vocabulary's missing slot.
 
 MULTI_VALUED_OPSET = 20
 """The opset a graph with multi-valued columns needs (``StringSplit``)."""
+
+DOMAIN_VERSIONS = {"ai.onnx.ml": 2, CONTRIB_DOMAIN: 1}
+"""The version of each operator domain other than ONNX's own that the graphs
+use: ``ai.onnx.ml`` (``LabelEncoder``) and onnxruntime-extensions'
+(``StringToHashBucket``, in graphs that hash strings)."""
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 """The opsets the graphs are written in (onnxruntime 1.16 and later)."""
 
@@ -165,8 +178,8 @@ def to_onnx(model, X):
         When X is not a DataFrame, or lacks a column the model uses, or has
         one the fit did not see; the message names them.
     NotImplementedError
-        When the model holds what is not converted (``hash_buckets``,
-        multi-valued columns, other transformers); the message names it.
+        When the model holds what is not converted (a hashed model fitted
+        before the Hash64, other transformers); the message names it.
     """
     check_is_fitted(model)
     X = _sample_columns(model, X)
@@ -177,6 +190,8 @@ def to_onnx(model, X):
     if hasattr(model, "classes_"):
         options = {id(model): {"zipmap": False}}
     opset = TARGET_OPSET
+    if _hashes(model):  # hashed in the graph: BitwiseXor
+        opset = {**TARGET_OPSET, "": HASHED_OPSET}
     if _multi_valued_inputs(model):  # split in the graph: StringSplit
         opset = {**TARGET_OPSET, "": MULTI_VALUED_OPSET}
     graph = skl2onnx.to_onnx(
@@ -187,6 +202,49 @@ def to_onnx(model, X):
     )
     _name_inputs_as_columns(graph, [str(c) for c in X.columns])
     return graph
+
+
+def inference_session(graph, **kwargs):
+    """Open an onnxruntime session on an exported graph, with its operators.
+
+    A graph that hashes strings (a model fitted with ``hash_buckets``) uses
+    the ``StringToHashBucket`` operator of onnxruntime-extensions (``pip
+    install onnxruntime-extensions``, in the onnx extra): this registers
+    that library's operators with the session. Any other graph needs only
+    onnxruntime, and opens as ``onnxruntime.InferenceSession`` opens it.
+
+    Parameters
+    ----------
+    graph : onnx.ModelProto, bytes, str or path-like
+        The graph (:func:`to_onnx`), serialized, or the path of its file.
+    **kwargs
+        Passed to :class:`onnxruntime.InferenceSession` (e.g. ``providers``).
+
+    Returns
+    -------
+    onnxruntime.InferenceSession
+    """
+    import onnx
+    import onnxruntime
+
+    if isinstance(graph, bytes):
+        graph = onnx.load_from_string(graph)
+    elif not isinstance(graph, onnx.ModelProto):
+        graph = onnx.load(graph)
+    options = kwargs.pop("sess_options", None) or onnxruntime.SessionOptions()
+    if any(opset.domain == CONTRIB_DOMAIN for opset in graph.opset_import):
+        try:
+            from onnxruntime_extensions import get_library_path
+        except ImportError as error:
+            raise ImportError(
+                "This graph hashes strings (hash_buckets) with the StringToHashBucket "
+                "operator of onnxruntime-extensions, which is not installed: pip "
+                "install onnxruntime-extensions (or sk_widedeep's onnx extra)."
+            ) from error
+        options.register_custom_ops_library(get_library_path())
+    return onnxruntime.InferenceSession(
+        graph.SerializeToString(), sess_options=options, **kwargs
+    )
 
 
 def _sample_columns(model, X):
@@ -288,6 +346,17 @@ def _used_positions(model) -> set:
             return set(range(len(_fitted_names(_raw_step(model)))))
         used |= used_positions(coders)
     return used
+
+
+def _hashes(model) -> bool:
+    """Whether a part of the model hashes a column (``hash_buckets``)."""
+    layouts = [_coders_of(part) for part in _parts(model)]
+    return any(
+        hasattr(coder, "write_hashes")
+        for layout in layouts
+        if layout is not None
+        for coder in column_coders(layout)
+    )
 
 
 def _multi_valued_inputs(model) -> dict:
@@ -599,6 +668,41 @@ class _Graph:
         """Values as a string input holds them (:func:`feeds`' form)."""
         return _strings(values).tolist()
 
+    def missing_text(self, column):
+        """Bool: where a string input holds a missing value (a missing form)."""
+        missing = None
+        for text in self.missing_texts:
+            equal = self.node("Equal", [column, self.constant(np.array([text]))], "m")
+            missing = (
+                equal if missing is None else self.node("Or", [missing, equal], "m")
+            )
+        return missing
+
+    def text_numbers(self, column):
+        """Doubles from a string input of numbers or booleans.
+
+        ``"True"`` is 1, ``"False"`` 0, a missing form NaN, and any other
+        string is parsed as a number (``str`` of a number parses back to it).
+        """
+        forms = [("True", "1"), ("False", "0")]
+        forms += [(text, "NaN") for text in self.missing_texts]
+        for text, number in forms:
+            equal = self.node("Equal", [column, self.constant(np.array([text]))], "e")
+            column = self.node(
+                "Where", [equal, self.constant(np.array([number])), column], "t"
+            )
+        return self.node("Cast", [column], "x", to=11)
+
+    def require_opset(self, opset: int, what: str) -> None:
+        """Refuse a conversion whose opset lacks the operators ``what`` needs."""
+        if self.container.target_opset < opset:
+            raise NotImplementedError(
+                f"{what[0].upper()}{what[1:]} is written with operators of opset "
+                f"{opset}; the conversion asked for opset "
+                f"{self.container.target_opset}. Convert with target_opset={opset} "
+                "or later (sk_widedeep.onnx.to_onnx does)."
+            )
+
     def double(self, column):
         """Cast the column to doubles (numbers are compared in double precision)."""
         return self.node("Cast", [column], "x", to=11)
@@ -638,7 +742,9 @@ class _Graph:
 
     def node(self, op, inputs, hint, domain=None, **attributes):
         output = self.name(hint)
-        kwargs = {"op_domain": domain, "op_version": 2} if domain else {}
+        kwargs = {}
+        if domain:
+            kwargs = {"op_domain": domain, "op_version": DOMAIN_VERSIONS[domain]}
         self.container.add_node(
             op, inputs, [output], name=self.name(op), **kwargs, **attributes
         )
@@ -649,49 +755,46 @@ def _codes(graph, encoder, column, input_type):
     """Int64 codes, shape (N, 1), of one column under its encoder.
 
     Every coder writes its own codes (``write_codes``: vocabularies,
-    buckets, number codes; a hashed column refuses); ``input_type`` says
-    whether the column is a string input.
+    buckets, number codes, hashed columns); ``input_type`` says whether the
+    column is a string input.
     """
+    return encoder.write_codes(graph, column, text=_is_text(input_type))
+
+
+def _is_text(input_type) -> bool:
     from skl2onnx.common.data_types import StringTensorType
 
-    text = isinstance(input_type, StringTensorType)
-    return encoder.write_codes(graph, column, text=text)
+    return isinstance(input_type, StringTensorType)
 
 
 _PAD = 2**62
 """Stands for no value among a multi-valued column's codes (sorted last)."""
 
 
-def _bag(graph, coder, column, separator):
-    """Code a multi-valued column: each row's distinct codes, ascending.
+class _Bag(NamedTuple):
+    """A multi-valued column in the graph: each row's values, in order.
 
-    The string of each row is split on its separator (``StringSplit``);
-    empty pieces are no value, :data:`MISSING_CELL` is a missing cell (the
-    missing slot), and the pieces are coded by the column's vocabulary
-    (numbers compared as numbers). Each row's codes are sorted and a
-    repeated code kept once, as :func:`._bags.sorted_positions` does; code
-    0 (unknown and rare values) is kept once too, for the wide part.
-
-    Returns
-    -------
-    codes : str
-        Int64 (N, K): the row's codes, ascending, then padding.
-    keep : str
-        Bool (N, K): where ``codes`` holds one of the row's distinct codes.
-    rank : str
-        Int64 (N, K): the position of a kept code among the row's.
-    count : str
-        Int64 (N, 1): how many distinct codes the row holds.
+    codes : int64 (N, K), ascending, then padding; keep : bool (N, K), where
+    ``codes`` holds one of the row's distinct values; rank : int64 (N, K),
+    the position of a kept value among the row's; count : int64 (N, 1), how
+    many the row holds; hashes : uint64 (N, K) or None, the values' hashes
+    (for a hashed cross, :func:`_hashed_bag`).
     """
-    from skl2onnx.common.data_types import StringTensorType
 
-    if graph.container.target_opset < MULTI_VALUED_OPSET:
-        raise NotImplementedError(
-            f"A multi-valued column is split inside the graph by StringSplit, an "
-            f"operator of opset {MULTI_VALUED_OPSET}; the conversion asked for opset "
-            f"{graph.container.target_opset}. Convert with target_opset="
-            f"{MULTI_VALUED_OPSET} or later (sk_widedeep.onnx.to_onnx does)."
-        )
+    codes: str
+    keep: str
+    rank: str
+    count: str
+    hashes: str | None = None
+
+
+def _pieces(graph, column, separator):
+    """Split a multi-valued column's strings (``StringSplit``).
+
+    Returns the pieces, string (N, K), and where they are empty (no value)
+    and :data:`MISSING_CELL` (a missing value), bool (N, K).
+    """
+    graph.require_opset(MULTI_VALUED_OPSET, "a multi-valued column (StringSplit)")
     text = graph.node("Squeeze", [column, graph.constant(np.array([1]))], "text")
     pieces, _ = graph.nodes(
         "StringSplit",
@@ -703,61 +806,71 @@ def _bag(graph, coder, column, separator):
     missing = graph.node(
         "Equal", [pieces, graph.constant(np.array([MISSING_CELL]))], "missing"
     )
-    if getattr(coder, "numeric", False):  # numbers: parse, then compare
-        no_number = graph.node("Or", [empty, missing], "nan")
-        text = graph.node(
-            "Where", [no_number, graph.constant(np.array(["NaN"])), pieces], "t"
-        )
-        numbers = graph.node("Cast", [text], "x", to=11)
-        flat = graph.node(
-            "Reshape", [numbers, graph.constant(np.array([-1, 1]))], "flat"
-        )
-        codes = _codes(graph, coder, flat, None)
-        shape = graph.node("Shape", [pieces], "shape")
-        codes = graph.node("Reshape", [codes, shape], "codes", allowzero=1)
-    else:
-        codes = _codes(graph, coder, pieces, StringTensorType())
-    codes = graph.node(
-        "Where", [missing, graph.constant(np.array(coder.missing_code)), codes], "c"
+    return pieces, empty, missing
+
+
+def _piece_numbers(graph, pieces, empty, missing):
+    """Parse the pieces of a column of numbers: doubles (N * K, 1), NaN if none."""
+    no_number = graph.node("Or", [empty, missing], "nan")
+    text = graph.node(
+        "Where", [no_number, graph.constant(np.array(["NaN"])), pieces], "t"
     )
-    codes = graph.node("Where", [empty, graph.constant(np.array(_PAD)), codes], "c")
-    shape = graph.node("Shape", [codes], "shape")
-    width = graph.node(
+    numbers = graph.node("Cast", [text], "x", to=11)
+    return graph.node("Reshape", [numbers, graph.constant(np.array([-1, 1]))], "flat")
+
+
+def _in_shape(graph, flat, pieces):
+    """Reshape a (N * K, 1) tensor to the shape of the (N, K) pieces."""
+    shape = graph.node("Shape", [pieces], "shape")
+    return graph.node("Reshape", [flat, shape], "r", allowzero=1)
+
+
+def _width(graph, tensor):
+    """Return the second dimension of a 2-D tensor, as a 1-D int64 tensor."""
+    shape = graph.node("Shape", [tensor], "shape")
+    return graph.node(
         "Slice",
         [shape, graph.constant(np.array([1])), graph.constant(np.array([2]))],
         "k",
     )
-    codes, _ = graph.nodes(
-        "TopK", [codes, width], ["sorted", "order"], axis=1, largest=0, sorted=1
-    )
-    # each code against the one before it (-1 before the first)
-    rows = graph.node(
-        "Slice",
-        [shape, graph.constant(np.array([0])), graph.constant(np.array([1]))],
-        "n",
-    )
+
+
+def _repeats_previous(graph, values):
+    """Bool (N, K): where a row's value equals the one before it in the row."""
     first = graph.node(
-        "Expand",
+        "Slice",
         [
-            graph.constant(np.array([[-1]])),
-            graph.node("Concat", [rows, graph.constant(np.array([1]))], "s", axis=0),
+            values,
+            graph.constant(np.array([0])),
+            graph.constant(np.array([1])),
+            graph.constant(np.array([1])),
         ],
         "first",
     )
-    shifted = graph.node("Concat", [first, codes], "shifted", axis=1)
-    before = graph.node(
+    same = graph.node("Equal", [first, first], "same")
+    none_before = graph.node("Not", [same], "none")  # no value before the first
+    end = graph.constant(np.array([2**62]))
+    current = graph.node(
+        "Slice",
+        [values, graph.constant(np.array([1])), end, graph.constant(np.array([1]))],
+        "cur",
+    )
+    previous = graph.node(
         "Slice",
         [
-            shifted,
+            values,
             graph.constant(np.array([0])),
-            width,
+            graph.constant(np.array([-1])),
             graph.constant(np.array([1])),
         ],
-        "before",
+        "prev",
     )
-    repeated = graph.node("Equal", [codes, before], "repeated")
-    padding = graph.node("Equal", [codes, graph.constant(np.array(_PAD))], "pad")
-    keep = graph.node("Not", [graph.node("Or", [repeated, padding], "drop")], "keep")
+    same = graph.node("Equal", [current, previous], "same")
+    return graph.node("Concat", [none_before, same], "repeated", axis=1)
+
+
+def _ranked(graph, keep):
+    """Each kept value's position among its row's, and the row's count."""
     kept = graph.node("Cast", [keep], "kept", to=7)
     rank = graph.node(
         "Sub",
@@ -770,42 +883,152 @@ def _bag(graph, coder, column, separator):
     count = graph.node(
         "ReduceSum", [kept, graph.constant(np.array([1]))], "count", keepdims=1
     )
-    return codes, keep, rank, count
+    return rank, count
 
 
-def _multi_valued_cross(graph, cross, positions, codes, bags):
+def _distinct(graph, codes, keep):
+    """Sort each row's codes and keep each distinct one once.
+
+    ``codes`` int64 (N, K) and ``keep`` bool (N, K), where a code counts;
+    returns the codes ascending (the others last, as padding) and where
+    they are a row's distinct codes, as :func:`._bags.sorted_positions`.
+    """
+    codes = graph.node("Where", [keep, codes, graph.constant(np.array(_PAD))], "c")
+    codes, _ = graph.nodes(
+        "TopK",
+        [codes, _width(graph, codes)],
+        ["sorted", "order"],
+        axis=1,
+        largest=0,
+        sorted=1,
+    )
+    padding = graph.node("Equal", [codes, graph.constant(np.array(_PAD))], "pad")
+    drop = graph.node("Or", [_repeats_previous(graph, codes), padding], "drop")
+    return codes, graph.node("Not", [drop], "keep")
+
+
+def _piece_codes(graph, coder, pieces, empty, missing):
+    """Code the pieces by the column's coder: int64 (N, K), missing ones apart."""
+    from skl2onnx.common.data_types import StringTensorType
+
+    if getattr(coder, "numeric", False):  # numbers: parse, then code
+        flat = _piece_numbers(graph, pieces, empty, missing)
+        codes = _in_shape(graph, _codes(graph, coder, flat, None), pieces)
+    else:
+        codes = _codes(graph, coder, pieces, StringTensorType())
+    return graph.node(
+        "Where", [missing, graph.constant(np.array(coder.missing_code)), codes], "c"
+    )
+
+
+def _bag(graph, coder, column, separator):
+    """Code a multi-valued column: each row's distinct codes, ascending.
+
+    The string of each row is split on its separator (``StringSplit``);
+    empty pieces are no value, :data:`MISSING_CELL` is a missing cell (the
+    missing slot), and the pieces are coded by the column's coder (numbers
+    compared as numbers). Each row's codes are sorted and a repeated code
+    kept once, as :func:`._bags.sorted_positions` does; code 0 (unknown and
+    rare values) is kept once too, for the wide part.
+    """
+    pieces, empty, missing = _pieces(graph, column, separator)
+    codes = _piece_codes(graph, coder, pieces, empty, missing)
+    codes, keep = _distinct(graph, codes, graph.node("Not", [empty], "value"))
+    return _Bag(codes, keep, *_ranked(graph, keep))
+
+
+def _hashed_bag(graph, coder, column, separator):
+    """Code a hashed multi-valued column for its crosses: each distinct value.
+
+    As :func:`._bags.distinct_positions`: a row's values ordered by (code,
+    hash), each value (hash) once, so that values sharing a code stay
+    apart; a missing value has code 0 and hash 0. Sorted by hash first,
+    then by code with ``TopK``, which keeps the order of equal codes.
+    """
+    pieces, empty, missing = _pieces(graph, column, separator)
+    if coder.numeric:
+        flat = _piece_numbers(graph, pieces, empty, missing)
+        hashes, present = coder.write_hashes(graph, flat, text=False)
+        hashes, present = (
+            _in_shape(graph, hashes, pieces),
+            _in_shape(graph, present, pieces),
+        )
+    else:
+        hashes, present = coder.write_hashes(graph, pieces, text=True)
+    codes = coder.write_hashed_codes(graph, hashes, present)
+    hashes = write_where(graph, present, hashes, graph.constant(np.array(0, np.uint64)))
+    # uint64 order as int64 order: flip the top bit; no value sorts last
+    signed = graph.node(
+        "Cast",
+        [
+            graph.node(
+                "BitwiseXor",
+                [hashes, graph.constant(np.array(1 << 63, np.uint64))],
+                "s",
+            )
+        ],
+        "s",
+        to=7,
+    )
+    signed = graph.node(
+        "Where", [empty, graph.constant(np.array(2**63 - 1)), signed], "s"
+    )
+    width = _width(graph, codes)
+    _, by_hash = graph.nodes(
+        "TopK", [signed, width], ["v", "i"], axis=1, largest=0, sorted=1
+    )
+    codes = graph.node("Where", [empty, graph.constant(np.array(_PAD)), codes], "c")
+    codes = graph.node("GatherElements", [codes, by_hash], "c", axis=1)
+    hashes = graph.node("GatherElements", [hashes, by_hash], "h", axis=1)
+    codes, by_code = graph.nodes(
+        "TopK", [codes, width], ["c", "i"], axis=1, largest=0, sorted=1
+    )
+    hashes = graph.node("GatherElements", [hashes, by_code], "h", axis=1)
+    padding = graph.node("Equal", [codes, graph.constant(np.array(_PAD))], "pad")
+    drop = graph.node("Or", [_repeats_previous(graph, hashes), padding], "drop")
+    keep = graph.node("Not", [drop], "keep")
+    return _Bag(codes, keep, *_ranked(graph, keep), hashes)
+
+
+def _cross_codes(graph, cross, components):
+    """Write a cross's code from its components' (code, hash) tensors."""
+    codes = [code for code, _ in components]
+    return cross.write_codes(graph, codes, [h for _, h in components])
+
+
+def _multi_valued_cross(graph, cross, positions, components, bags):
     """Code a cross with a multi-valued component: slots per row, and a mask.
 
-    Every combination of one distinct code of each component (a
+    Every combination of one distinct value of each component (a
     single-valued one has one), at most :data:`MAX_CROSS_COMBINATIONS` per
-    row, the first ones in the order of the components' codes (as
-    :func:`._bags.combinations` takes them); a combination seen in fit has
-    its own code, any other the other slot, kept once per row.
+    row, the first ones in the order of the components' values (as
+    :func:`._bags.combinations` takes them); a combination has its cross
+    code (:func:`_cross_codes`), each distinct code kept once per row.
 
     Returns
     -------
     code, keep : str
-        Int64 and bool, (N, M): each combination's cross code, and whether
-        it is one of the row's slots.
+        Int64 and bool, (N, M): each slot's cross code, and whether it is
+        one of the row's slots.
     """
     m = len(positions)
-    key = graph.constant(np.zeros([1] * (m + 1), dtype=np.int64))
-    valid = exists = index = None
 
     def spread(tensor, c):
         """(N, K) to (N, 1, ..., K, ..., 1), K on axis c + 1."""
+        if tensor is None:
+            return None
         axes = [i + 1 for i in range(m) if i != c]
         return graph.node("Unsqueeze", [tensor, graph.constant(np.array(axes))], "u")
 
-    def both(a, b, hint):
-        return b if a is None else graph.node("And", [a, b], hint)
-
-    for c, (p, radix) in enumerate(zip(positions, cross.radices, strict=True)):
+    exists = index = None
+    spread_components = []
+    for c, p in enumerate(positions):
         if p in bags:
-            bag_codes, keep, rank, count = bags[p]
-            code = spread(bag_codes, c)
-            exists = both(exists, spread(keep, c), "e")
-            rank, count = spread(rank, c), spread(count, c)
+            bag = bags[p]
+            spread_components.append((spread(bag.codes, c), spread(bag.hashes, c)))
+            keep = spread(bag.keep, c)
+            exists = keep if exists is None else graph.node("And", [exists, keep], "e")
+            rank, count = spread(bag.rank, c), spread(bag.count, c)
             index = (
                 rank
                 if index is None
@@ -814,40 +1037,18 @@ def _multi_valued_cross(graph, cross, positions, codes, bags):
                 )
             )
         else:
-            code = spread(codes[p], c)
-        scaled = graph.node("Mul", [key, graph.constant(np.array(radix))], "k")
-        minus_one = graph.node("Sub", [code, graph.constant(np.array(1))], "c")
-        key = graph.node("Add", [scaled, minus_one], "key")
-        positive = graph.node("Greater", [code, graph.constant(np.array(0))], "v")
-        valid = both(valid, positive, "v")
+            code, h = components[p]
+            spread_components.append((spread(code, c), spread(h, c)))
+    code = _cross_codes(graph, cross, spread_components)
     capped = graph.node(
         "Less", [index, graph.constant(np.array(MAX_CROSS_COMBINATIONS))], "cap"
     )
     exists = graph.node("And", [exists, capped], "e")
-    key = graph.node("Where", [valid, key, graph.constant(np.array(-1))], "key")
-    exists = graph.node("Expand", [exists, graph.node("Shape", [key], "s")], "e")
+    exists = graph.node("Expand", [exists, graph.node("Shape", [code], "s")], "e")
     flat = graph.constant(np.array([0, -1]))  # (N, every combination)
-    key = graph.node("Reshape", [key, flat], "key")
+    code = graph.node("Reshape", [code, flat], "code")
     exists = graph.node("Reshape", [exists, flat], "e")
-    code = cross.write_codes(graph, key)
-    # the other slot once per row: the first combination that it codes
-    other = graph.node(
-        "And",
-        [exists, graph.node("Equal", [code, graph.constant(np.array(0))], "z")],
-        "o",
-    )
-    seen = graph.node(
-        "CumSum",
-        [graph.node("Cast", [other], "o", to=7), graph.constant(np.array(1))],
-        "s",
-    )
-    again = graph.node(
-        "And",
-        [other, graph.node("Greater", [seen, graph.constant(np.array(1))], "g")],
-        "a",
-    )
-    keep = graph.node("And", [exists, graph.node("Not", [again], "n")], "keep")
-    return code, keep
+    return _distinct(graph, code, exists)
 
 
 def wide_indices(graph, transformer, inputs):
@@ -859,46 +1060,39 @@ def wide_indices(graph, transformer, inputs):
         Int64 (N, M): without multi-valued columns one slot per block
         (``M`` the number of blocks); with them, a multi-valued block gives
         a row a slot per distinct code of its values, and a cross one per
-        distinct combination (:func:`_multi_valued_cross`).
+        distinct code of its combinations (:func:`_multi_valued_cross`).
     mask : str or None
         Float (N, M): 1 where a slot is one of the row's, 0 where it pads;
         None without multi-valued columns (every slot is the row's).
     """
     layout = transformer.__widedeep_coders__()
     multi = layout.separators
-    codes, bags = {}, {}
+    hashed_crosses = any(cross.reads_hashes for _, cross in layout.crosses)
+    components, bags, hashed_bags = {}, {}, {}
     for p, encoder in layout.coders.items():
+        name, text = inputs[p].onnx_name, _is_text(inputs[p].type)
         if p in multi:
-            bags[p] = _bag(graph, encoder, inputs[p].onnx_name, multi[p])
-        else:
-            codes[p] = _codes(graph, encoder, inputs[p].onnx_name, inputs[p].type)
+            bags[p] = _bag(graph, encoder, name, multi[p])
+            if hashed_crosses:
+                hashed_bags[p] = _hashed_bag(graph, encoder, name, multi[p])
+        elif hasattr(encoder, "write_hashes"):  # hashed: its hashes feed crosses
+            hashes, present = encoder.write_hashes(graph, name, text)
+            code = encoder.write_hashed_codes(graph, hashes, present)
+            components[p] = (code, hashes)
+        else:  # a bucketized number takes part in a hashed cross by its code
+            code = encoder.write_codes(graph, name, text=text)
+            components[p] = (code, graph.node("Cast", [code], "h", to=13))
     if bags:
-        return _ragged_wide_indices(graph, layout, codes, bags)
-    blocks = [codes[p] for p in layout.blocks]
+        return _ragged_wide_indices(graph, layout, components, bags, hashed_bags)
+    blocks = [components[p][0] for p in layout.blocks]
     for positions, cross in layout.crosses:
-        blocks.append(_single_valued_cross(graph, cross, positions, codes))
+        blocks.append(_cross_codes(graph, cross, [components[p] for p in positions]))
     stacked = graph.node("Concat", blocks, "blocks", axis=1)
     offsets = graph.constant(layout.offsets[:-1].reshape(1, -1).astype(np.int64))
     return graph.node("Add", [stacked, offsets], "indices"), None
 
 
-def _single_valued_cross(graph, cross, positions, codes):
-    """Code a cross of single-valued columns: int64 (N, 1), from their codes."""
-    key = graph.constant(np.zeros((1, 1), dtype=np.int64))
-    valid = None
-    for p, radix in zip(positions, cross.radices, strict=True):
-        scaled = graph.node("Mul", [key, graph.constant(np.array([[radix]]))], "k")
-        minus_one = graph.node("Sub", [codes[p], graph.constant(np.array([[1]]))], "c")
-        key = graph.node("Add", [scaled, minus_one], "key")
-        positive = graph.node(
-            "Greater", [codes[p], graph.constant(np.array([[0]]))], "v"
-        )
-        valid = positive if valid is None else graph.node("And", [valid, positive], "v")
-    key = graph.node("Where", [valid, key, graph.constant(np.array([[-1]]))], "key")
-    return cross.write_codes(graph, key)
-
-
-def _ragged_wide_indices(graph, layout, codes, bags):
+def _ragged_wide_indices(graph, layout, components, bags, hashed_bags):
     """:func:`wide_indices` of a transformer with multi-valued columns."""
     offsets = layout.offsets.astype(np.int64)
     indices, masks = [], []
@@ -916,15 +1110,19 @@ def _ragged_wide_indices(graph, layout, codes, bags):
 
     for block, p in enumerate(layout.blocks):
         if p in bags:
-            add(bags[p][0], bags[p][1], offsets[block])
+            add(bags[p].codes, bags[p].keep, offsets[block])
         else:
-            add(codes[p], None, offsets[block])
+            add(components[p][0], None, offsets[block])
     first_cross = len(layout.blocks)
     for k, (positions, cross) in enumerate(layout.crosses):
         if any(p in bags for p in positions):
-            code, keep = _multi_valued_cross(graph, cross, positions, codes, bags)
+            crossed = hashed_bags if cross.reads_hashes else bags
+            code, keep = _multi_valued_cross(
+                graph, cross, positions, components, crossed
+            )
         else:
-            code, keep = _single_valued_cross(graph, cross, positions, codes), None
+            code = _cross_codes(graph, cross, [components[p] for p in positions])
+            keep = None
         add(code, keep, offsets[first_cross + k])
     return (
         graph.node("Concat", indices, "indices", axis=1),
@@ -979,7 +1177,8 @@ def deep_arrays(graph, deep, inputs):
     layout = deep.__widedeep_coders__()
     bags = []
     for p, coder, separator in layout.bags:
-        codes, keep, _, _ = _bag(graph, coder, inputs[p].onnx_name, separator)
+        bag = _bag(graph, coder, inputs[p].onnx_name, separator)
+        codes, keep = bag.codes, bag.keep
         known = graph.node("Greater", [codes, graph.constant(np.array(0))], "known")
         keep = graph.node("And", [keep, known], "keep")
         codes = graph.node("Where", [keep, codes, graph.constant(np.array(0))], "c")

@@ -1,5 +1,7 @@
 """ONNX export: onnxruntime's outputs equal the Python path's."""
 
+import importlib.util
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +19,12 @@ from sk_widedeep import (  # noqa: E402
     WideDeepRegressor,
 )
 from sk_widedeep.datasets import make_app_installs  # noqa: E402
-from sk_widedeep.onnx import TARGET_OPSET, register_converters, to_onnx  # noqa: E402
+from sk_widedeep.onnx import (  # noqa: E402
+    TARGET_OPSET,
+    inference_session,
+    register_converters,
+    to_onnx,
+)
 
 from .conftest import FAST, make_frame  # noqa: E402
 
@@ -31,6 +38,8 @@ def feeds(session, X):
             values = np.where(pd.isna(values), "", values.astype(object)).astype(str)
         elif spec.type == "tensor(int64)":
             values = values.astype(np.int64)
+        elif spec.type == "tensor(bool)":
+            values = values.astype(bool)
         else:
             values = values.astype(np.float64 if "double" in spec.type else np.float32)
         out[spec.name] = values.reshape(-1, 1)
@@ -38,7 +47,7 @@ def feeds(session, X):
 
 
 def session_of(model, X):
-    return onnxruntime.InferenceSession(to_onnx(model, X[:5]).SerializeToString())
+    return inference_session(to_onnx(model, X[:5]))
 
 
 def text_frame(n=400, seed=0):
@@ -150,11 +159,6 @@ def test_a_hash_buckets_transformer_that_hashes_nothing_is_exported():
 
 def test_what_is_not_converted_is_refused_by_name():
     X, y = text_frame(200)
-    hashed = WideDeepClassifier(
-        wide=CrossProductTransformer(hash_buckets=16, n_bins=None), deep=None, **FAST
-    ).fit(X, y)
-    with pytest.raises(NotImplementedError, match="hash_buckets"):
-        to_onnx(hashed, X)
     from sklearn.preprocessing import OneHotEncoder
 
     other = WideDeepClassifier(
@@ -164,11 +168,34 @@ def test_what_is_not_converted_is_refused_by_name():
         to_onnx(other, X[["education"]])
 
 
+HASHED = pytest.mark.parametrize(
+    "hash_buckets",
+    [
+        None,
+        pytest.param(
+            4096,
+            marks=pytest.mark.skipif(
+                not importlib.util.find_spec("onnxruntime_extensions"),
+                reason="a hashed graph needs onnxruntime-extensions (the onnx extra)",
+            ),
+        ),
+    ],
+    ids=["vocabularies", "hashed"],
+)
+
+
 @pytest.mark.slow
-def test_adult_and_movielens_whole_test_sets(adult, movielens):
+@HASHED
+def test_adult_and_movielens_whole_test_sets(adult, movielens, hash_buckets):
     for X_train, X_test, y_train, _ in (adult, movielens):
         clf = WideDeepClassifier(
-            random_state=0, max_epochs=2, early_stopping=False
+            wide=CrossProductTransformer(
+                hash_buckets=hash_buckets, crosses="numbers_by_category"
+            ),
+            deep=EmbeddingEncoder(hash_buckets=hash_buckets and 1024),
+            random_state=0,
+            max_epochs=2,
+            early_stopping=False,
         ).fit(X_train, y_train)
         session = session_of(clf, X_train)
         X = X_test.copy()
@@ -179,8 +206,9 @@ def test_adult_and_movielens_whole_test_sets(adult, movielens):
 
 
 @pytest.mark.slow
+@HASHED
 @pytest.mark.parametrize("form", ["separator strings", "lists", "Arrow lists"])
-def test_movielens_genres_on_the_whole_test_set(movielens, form):
+def test_movielens_genres_on_the_whole_test_set(movielens, form, hash_buckets):
     from sk_widedeep.onnx import feeds as feeds_of
 
     X_train, X_test, y_train, _ = movielens
@@ -204,16 +232,18 @@ def test_movielens_genres_on_the_whole_test_set(movielens, form):
             )
     clf = WideDeepClassifier(
         wide=CrossProductTransformer(
-            crosses=[("genres", "occupation")], separators=separators
+            crosses=[("genres", "occupation")],
+            separators=separators,
+            hash_buckets=hash_buckets,
         ),
-        deep=EmbeddingEncoder(separators=separators),
+        deep=EmbeddingEncoder(
+            separators=separators, hash_buckets=hash_buckets and 1024
+        ),
         random_state=0,
         max_epochs=1,
         early_stopping=False,
     ).fit(X_train, y_train)
-    session = onnxruntime.InferenceSession(
-        to_onnx(clf, X_train[:5]).SerializeToString()
-    )
+    session = inference_session(to_onnx(clf, X_train[:5]))
     _, proba = session.run(None, feeds_of(X_test, clf))
     np.testing.assert_allclose(proba, clf.predict_proba(X_test), atol=1e-5, rtol=0)
 

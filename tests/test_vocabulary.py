@@ -192,9 +192,32 @@ def siphash24(key: bytes, data: bytes) -> int:
     return v[0] ^ v[1] ^ v[2] ^ v[3]
 
 
-def string_hash(value: str) -> int:
-    """What hash_values gives a string: SipHash-2-4, then pandas' finalizer."""
+def siphash_string_hash(value: str) -> int:
+    """What "siphash" gives a string: SipHash-2-4, then pandas' finalizer."""
     return _finalize(siphash24(HASH_KEY.encode(), value.encode("utf8")))
+
+
+def tf_hash64(data: bytes) -> int:
+    """TensorFlow's Hash64 in plain Python, one byte string at a time: an oracle.
+
+    A MurmurHash64A with seed 0xDECAFCAFFE whose multiplication after the
+    tail bytes is made even when there are none.
+    """
+    m, seed = 0xC6A4A7935BD1E995, 0xDECAFCAFFE
+    h = seed ^ ((len(data) * m) & MASK)
+    whole = len(data) - len(data) % 8
+    for i in range(0, whole, 8):
+        k = (int.from_bytes(data[i : i + 8], "little") * m) & MASK
+        k = ((k ^ (k >> 47)) * m) & MASK
+        h = ((h ^ k) * m) & MASK
+    h = ((h ^ int.from_bytes(data[whole:], "little")) * m) & MASK
+    h = ((h ^ (h >> 47)) * m) & MASK
+    return h ^ (h >> 47)
+
+
+def string_hash(value: str) -> int:
+    """What hash_values gives a string: Hash64 of UTF-8, modulo 2**63 - 1."""
+    return tf_hash64(value.encode("utf8")) % (2**63 - 1)
 
 
 FLOAT_TAG = 0x5851F42D4C957F2D
@@ -302,24 +325,49 @@ def test_vocabulary_numbers_by_binary_search():
 # the vocabulary-free mode: hashed columns and crosses
 
 
-def test_hashed_column_codes_match_an_independent_oracle():
-    strings = ["", "a", "user_123", "Zürich", "long string past two blocks", "7"]
+@pytest.mark.parametrize(
+    "string_hash, oracle, pinned",
+    [
+        ("hash64", string_hash, [25244, 163845, 270163, 435765]),
+        ("siphash", siphash_string_hash, [896380, 914467, 270163, 435765]),
+    ],
+)
+def test_hashed_column_codes_match_an_independent_oracle(string_hash, oracle, pinned):
+    strings = ["a", "user_123", "Zürich", "long string past two blocks", "7"]
+    strings += ["eight by", "nul\x00byte", "日本語"]
     numbers = [0, 7, -1, 2**62, 2.5, -0.125, 1e300, float("inf")]
     values = objects(*strings, *numbers)
-    hashes, present = hash_values(values, "c")
-    expected = [string_hash(v) for v in strings] + [number_hash(v) for v in numbers]
+    hashes, present = hash_values(values, "c", string_hash)
+    expected = [oracle(v) for v in strings] + [number_hash(v) for v in numbers]
     assert hashes.tolist() == expected
     assert present.all()
     column = HashedColumn.fit(values, 1024, "c")
+    column = HashedColumn(1024, "c", column.kind, string_hash=string_hash)
     assert column.encode(values).tolist() == [h % 1023 + 1 for h in expected]
     # Pinned: the same on every machine, in every process and pandas version
     # (the canary guards the last). A change here breaks every hashed model.
-    assert HashedColumn(2**20).encode(objects("a", "user_123", 7, 2.5)).tolist() == [
-        896380,
-        914467,
-        270163,
-        435765,
-    ]
+    column = HashedColumn(2**20, string_hash=string_hash)
+    assert column.encode(objects("a", "user_123", 7, 2.5)).tolist() == pinned
+
+
+def test_hash64_of_many_strings_equals_the_oracle_one_by_one():
+    # every length around the 8-byte words, and bytes past ASCII
+    rng = np.random.default_rng(0)
+    alphabet = np.array(list("ab7 _é日\x00"))
+    strings = ["".join(rng.choice(alphabet, n)) for n in range(40) for _ in range(3)]
+    hashes, _ = hash_values(objects(*strings), "c")
+    assert hashes.tolist() == [string_hash(v) for v in strings]
+
+
+def test_hash64_sets_the_empty_string_apart_as_missing():
+    # a graph takes a missing string as "": neither can tell them apart
+    values = objects("a", "", None)
+    _, present = hash_values(values, "c")
+    assert present.tolist() == [True, False, False]
+    _, present = hash_values(values, "c", "siphash")  # older models: a value
+    assert present.tolist() == [True, True, False]
+    column = HashedColumn.fit(objects("a", "b"), 16, "c")
+    assert column.encode(pd.Categorical(["", "a", None])).tolist()[0::2] == [0, 0]
 
 
 @pytest.mark.parametrize(
@@ -398,6 +446,7 @@ def test_hashed_column_learns_only_the_kind():
         "hash_buckets",
         "kind",
         "pandas_version",
+        "string_hash",
     ]
 
 
