@@ -12,14 +12,18 @@ On Adult (the canonical 80/20 split, 39,073 training rows), with embeddings of
     that runs the plain loop;
 (d) serving: a fresh process that loads the model and scores 200 rows;
 (e) a multi-valued model (the app store's ``installed_apps``, pooled in the
-    deep part and crossed with the candidate app in the wide part): latency
-    of ``predict_proba`` and onnxruntime on 1 and 200 raw rows, against
-    LightGBM on the same rows (the list column one-hot encoded by
-    scikit-learn's ``MultiLabelBinarizer`` inside the timed call).
+    deep part and crossed with the candidate app in the wide part), with
+    vocabularies and hashed (``hash_buckets``): latency of ``predict_proba``
+    and onnxruntime on 1 and 200 raw rows, against LightGBM on the same rows
+    (the list column one-hot encoded by scikit-learn's
+    ``MultiLabelBinarizer`` inside the timed call);
+(f) the string hash's cost in a hashed transformer's ``transform``:
+    TensorFlow's Hash64 (this release) against SipHash (before), the same
+    fitted transformer, alternated.
 
 Run from the repository root::
 
-    python examples/benchmarks/speed.py [--only-multi-valued]
+    python examples/benchmarks/speed.py [--only-multi-valued] [--only-hash-cost]
 
 The shared data folder is found above the repository (``../shared/data``);
 ``--data-home`` or ``$SK_WIDEDEEP_DATA`` point elsewhere.
@@ -356,20 +360,18 @@ def memory_child(args):
 
 
 def multi_valued_latency(repeats):
-    """(e): a model with a multi-valued column, scored from raw rows."""
+    """(e): a model with a multi-valued column, scored from raw rows.
+
+    With vocabularies and hashed (``hash_buckets``), each beside LightGBM.
+    """
     import lightgbm
     from sklearn.preprocessing import MultiLabelBinarizer
 
     from sk_widedeep.datasets import make_app_installs
+    from sk_widedeep.onnx import feeds, inference_session, to_onnx
 
     X, y = make_app_installs(20_000, installed_apps=True, random_state=0)
     X_train, X_test, y_train = X[:16_000], X[16_000:], y[:16_000]
-    model = WideDeepClassifier(
-        wide=CrossProductTransformer(crosses=[("installed_apps", "app_id")]),
-        max_epochs=3,
-        early_stopping=False,
-        random_state=0,
-    ).fit(X_train, y_train)
     single = [c for c in X.columns if c != "installed_apps"]
     text = [c for c in single if not pd.api.types.is_numeric_dtype(X[c])]
     categories = {c: sorted(X_train[c].unique()) for c in text}
@@ -383,23 +385,79 @@ def multi_valued_latency(repeats):
 
     booster = lightgbm.LGBMClassifier(n_estimators=200, verbose=-1, random_state=0)
     booster.fit(lightgbm_frame(X_train), y_train)
-    session = onnx_session(model, X_train)
-    from sk_widedeep.onnx import feeds
-
     rows = []
-    for n_rows, n_repeats in [(1, repeats * 100), (200, repeats * 30)]:
-        batch = X_test.iloc[:n_rows]
-        calls = {
-            "predict_proba ms": lambda b=batch: model.predict_proba(b),
-            "onnxruntime ms": lambda b=batch: session.run(None, feeds(b, model)),
-            "LightGBM ms": lambda b=batch: booster.predict_proba(lightgbm_frame(b)),
-        }
-        row = {"rows": n_rows}
-        for name, call in calls.items():
-            call()  # warm up
-            row[name] = 1e3 * statistics.median(timings(call, n_repeats))
-        rows.append(row)
+    for name, wide_buckets, deep_buckets in [
+        ("vocabularies", None, None),
+        ("hashed (2**18 wide, 2**14 deep)", 2**18, 2**14),
+    ]:
+        model = WideDeepClassifier(
+            wide=CrossProductTransformer(
+                crosses=[("installed_apps", "app_id")], hash_buckets=wide_buckets
+            ),
+            deep=EmbeddingEncoder(hash_buckets=deep_buckets),
+            max_epochs=3,
+            early_stopping=False,
+            random_state=0,
+        ).fit(X_train, y_train)
+        session = inference_session(to_onnx(model, X_train[:5]))
+        for n_rows, n_repeats in [(1, repeats * 100), (200, repeats * 30)]:
+            batch = X_test.iloc[:n_rows]
+            calls = {
+                "predict_proba ms": lambda b=batch, m=model: m.predict_proba(b),
+                "onnxruntime ms": lambda b=batch, m=model, s=session: s.run(
+                    None, feeds(b, m)
+                ),
+                "LightGBM ms": lambda b=batch: booster.predict_proba(lightgbm_frame(b)),
+            }
+            row = {"model": name, "rows": n_rows}
+            for column, call in calls.items():
+                call()  # warm up
+                row[column] = 1e3 * statistics.median(timings(call, n_repeats))
+            rows.append(row)
     return pd.DataFrame(rows)
+
+
+def hash_cost(repeats):
+    """(f): ``transform`` of a hashed transformer, Hash64 against SipHash.
+
+    One fitted transformer; its hashed columns switched between the two
+    string hashes (each with its canary), alternated, medians.
+    """
+    from sk_widedeep._hashing import hash_canary
+    from sk_widedeep.datasets import make_app_installs
+
+    X, _ = make_app_installs(100_000, installed_apps=True, random_state=0)
+    wide = CrossProductTransformer(
+        crosses=[("installed_apps", "app_id"), ("country", "app_id")],
+        hash_buckets=2**18,
+    ).fit(X)
+    coders = wide.__widedeep_coders__().coders.values()
+    hashed = [c for c in coders if hasattr(c, "string_hash")]
+
+    def use(string_hash):
+        for coder in hashed:
+            coder.string_hash, coder.canary = string_hash, hash_canary(string_hash)
+
+    seconds = {"hash64": [], "siphash": []}
+    for _ in range(repeats):
+        for string_hash, times in seconds.items():
+            use(string_hash)
+            wide.transform(X[:1000])  # warm up
+            start = time.perf_counter()
+            wide.transform(X)
+            times.append(time.perf_counter() - start)
+    use("hash64")
+    median = {name: statistics.median(times) for name, times in seconds.items()}
+    return pd.DataFrame(
+        [
+            {
+                "rows": len(X),
+                "Hash64 s": median["hash64"],
+                "SipHash s": median["siphash"],
+                "ratio": median["hash64"] / median["siphash"],
+            }
+        ]
+    )
 
 
 def main():
@@ -416,6 +474,7 @@ def main():
     parser.add_argument(
         "--only-multi-valued", action="store_true", help="section (e) only"
     )
+    parser.add_argument("--only-hash-cost", action="store_true", help="(f) only")
     args = parser.parse_args()
     if args.memory_child:
         return memory_child(args)
@@ -424,6 +483,10 @@ def main():
         print(
             multi_valued_latency(args.repeats).to_markdown(index=False, floatfmt=".3g")
         )
+        return None
+    if args.only_hash_cost:
+        print("(f) the string hash in a hashed transform (medians)\n")
+        print(hash_cost(args.repeats).to_markdown(index=False, floatfmt=".3g"))
         return None
 
     X_train, X_test, y_train, _ = load_adult(args.data_home)
@@ -467,6 +530,8 @@ def main():
         print(
             multi_valued_latency(args.repeats).to_markdown(index=False, floatfmt=".3g")
         )
+        print("\n(f) the string hash in a hashed transform (medians)\n")
+        print(hash_cost(args.repeats).to_markdown(index=False, floatfmt=".3g"))
     except ImportError:
         print("onnxruntime and skl2onnx are not installed: pip install '.[onnx]'")
 
