@@ -27,7 +27,7 @@ from ._compat import (
     _check_feature_names_in,
     _get_output_config,
 )
-from ._hashing import HashedColumn, HashedCross
+from ._hashing import HashedCross
 from ._ragged import Ragged
 from ._transformer import ColumnEncoder
 from ._vocabulary import (
@@ -358,7 +358,7 @@ class CrossProductTransformer(ColumnEncoder):
         for p, encoder in self._encoders.items():
             if p in self._multi:
                 bags = columns.bags(p, self._multi[p])
-                if isinstance(encoder, HashedColumn):
+                if encoder.hashed:
                     value_hashes, present = encoder.hash(bags.values)
                     value_codes = encoder.codes(value_hashes, present)
                     hashes[p] = value_hashes
@@ -369,10 +369,10 @@ class CrossProductTransformer(ColumnEncoder):
                     order = sorted_positions(bags, value_codes, keep_other=True)
                     crossed = order
                 codes[p] = (value_codes, order, crossed)
-            elif isinstance(encoder, HashedColumn):
+            elif encoder.hashed:
                 hashes[p], present = encoder.hash(columns[p])
                 codes[p] = encoder.codes(hashes[p], present)
-            elif isinstance(encoder, Buckets):
+            elif encoder.reads_floats:
                 codes[p] = encoder.encode(columns.floats(p))
             else:
                 codes[p] = encoder.encode(columns[p])
@@ -396,7 +396,7 @@ class CrossProductTransformer(ColumnEncoder):
         blocks = [codes[p] for p in self._positions]
         for cross, positions in zip(self._crosses, self._cross_positions, strict=True):
             component_codes = [codes[p] for p in positions]
-            if isinstance(cross, HashedCross):
+            if cross.reads_hashes:
                 # a bucketized numeric column takes part by its bucket code
                 component_hashes = [hashes.get(p, codes[p]) for p in positions]
                 blocks.append(cross.encode(component_hashes, component_codes))
@@ -427,7 +427,7 @@ class CrossProductTransformer(ColumnEncoder):
             cross_rows, component_codes, component_hashes = self._components(
                 codes, hashes, positions, n_rows
             )
-            if isinstance(cross, HashedCross):
+            if cross.reads_hashes:
                 cross_codes = cross.encode(component_hashes, component_codes)
             else:
                 cross_codes = cross.encode(component_codes)
@@ -566,10 +566,9 @@ class CrossProductTransformer(ColumnEncoder):
         blocks = [self._encoders[p] for p in self._positions] + list(self._crosses)
         slots = []
         for block, start in zip(blocks, self._offsets[:-1], strict=True):
-            if isinstance(block, Vocabulary):
-                slots.append((start, start + 1, start + 1 + len(block.categories)))
-            elif isinstance(block, Cross):
-                slots.append((start, start + 1, start + block.n_codes))
+            unseen = block.unseen_codes()
+            if unseen is not None:
+                slots.append((start, start + unseen[0], start + unseen[1]))
         return [tuple(map(int, slot)) for slot in slots]
 
     def _keys_of(self, position: int) -> list[tuple]:

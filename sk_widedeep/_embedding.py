@@ -20,7 +20,6 @@ from ._scaling import _ContinuousScaler
 from ._transformer import ColumnEncoder
 from ._vocabulary import (
     NumberCodes,
-    Vocabulary,
     count_threshold,
     feature_name,
 )
@@ -611,10 +610,11 @@ class EmbeddingEncoder(ColumnEncoder):
         slot, the last code, left out). Hashed and number codes have no
         unseen slot; a multi-valued column skips unknown values.
         """
+        single_valued = self._coders[: len(self._vocabularies)]
         return [
-            (j, 1, 1 + len(coder.categories))
-            for j, coder in enumerate(self._coders[: len(self._vocabularies)])
-            if isinstance(coder, Vocabulary)
+            (j, *coder.unseen_codes())
+            for j, coder in enumerate(single_valued)
+            if coder.unseen_codes() is not None
         ]
 
     def __widedeep_keys__(self) -> list[list[tuple]]:

@@ -549,6 +549,16 @@ class HashedColumn:
     missing_code = 0
     """The code of a missing value."""
 
+    hashed = True
+    """Its codes come from the values' hashes, which feed hashed crosses."""
+
+    reads_floats = False
+    """It reads the column's values as they are."""
+
+    def unseen_codes(self) -> None:
+        """Return None: a hashed code holds seen and unseen values alike."""
+        return None
+
     def __init__(
         self,
         hash_buckets: int,
@@ -702,7 +712,11 @@ class HashedCross:
     """
 
     reads_hashes = True
-    """Its graph is written from the components' hashes (:meth:`write_codes`)."""
+    """Its codes come from the components' hashes (:meth:`encode`)."""
+
+    def unseen_codes(self) -> None:
+        """Return None: a hashed code holds seen and unseen combinations alike."""
+        return None
 
     def __init__(self, hash_buckets: int):
         self.hash_buckets = int(hash_buckets)

@@ -10,8 +10,13 @@ missing name may be mostly of one class; a new name has no reason to be).
 For numbers (:class:`Buckets`, :class:`NumberCodes`) every value has a
 bucket and code 0 is the missing slot. Four
 kinds of coded features exist, each with the same small interface
-(``encode``, ``n_codes``, ``labels`` to name the codes and ``exact_keys``
-to match them exactly, e.g. for warm start):
+(``encode``, ``n_codes``, ``labels`` to name the codes, ``exact_keys`` to
+match them exactly, e.g. for warm start, ``unseen_codes`` for the codes of
+the values seen in fit, and ``write_codes`` to write the encoding into an
+exported graph); a column's coder also says whether it reads the column as
+floats (``reads_floats``) and whether it hashes (``hashed``), and a cross's
+whether it combines hashes (``reads_hashes``), so that the transformers
+and the export never ask a coder its type:
 
 - :class:`Vocabulary` maps the values of a categorical column to codes
   ``1..n``, by binary search for numbers and a dict lookup otherwise;
@@ -185,8 +190,21 @@ class Vocabulary:
         Name of the column, for error messages.
     """
 
+    hashed = False
+    """Its codes come from the values, not from their hashes."""
+
+    reads_floats = False
+    """It reads the column's values as they are."""
+
     def __init__(self, categories: np.ndarray, column: str = "x"):
         self.__setstate__({"categories": categories, "column": column})
+
+    def unseen_codes(self) -> tuple[int, int]:
+        """Return the codes of the values seen in fit: ``range(*unseen_codes())``.
+
+        Code 0 is the unseen slot, the missing slot (last) is left out.
+        """
+        return 1, 1 + len(self.categories)
 
     def __getstate__(self) -> dict:
         """State for pickling: the categories; the lookup dict is rebuilt."""
@@ -415,6 +433,16 @@ class Buckets:
         The inner bucket edges, sorted and unique.
     """
 
+    hashed = False
+    """Its codes come from the values."""
+
+    reads_floats = True
+    """It reads the column as float64, missing values as NaN."""
+
+    def unseen_codes(self) -> None:
+        """Return None: every number has a bucket, so there is no unseen slot."""
+        return None
+
     def __init__(self, edges: np.ndarray):
         self.edges = edges
 
@@ -494,6 +522,16 @@ class NumberCodes:
         Buckets of the other values.
     """
 
+    hashed = False
+    """Its codes come from the values."""
+
+    reads_floats = True
+    """It reads the column as float64, missing values as NaN."""
+
+    def unseen_codes(self) -> None:
+        """Return None: every number has a code, so there is no unseen slot."""
+        return None
+
     def __init__(self, values: np.ndarray, buckets: Buckets):
         self.values = values
         self.buckets = buckets
@@ -564,6 +602,10 @@ class Cross:
     keys : ndarray of int64
         The kept keys, sorted.
     """
+
+    def unseen_codes(self) -> tuple[int, int]:
+        """Return the codes of the combinations seen in fit (a range's bounds)."""
+        return 1, self.n_codes
 
     def __init__(self, radices: tuple[int, ...], keys: np.ndarray):
         self.radices = radices
@@ -653,7 +695,7 @@ class Cross:
         return _search(self.keys, self._keys(component_codes))
 
     reads_hashes = False
-    """Its graph is written from the components' codes alone."""
+    """Its codes come from the components' codes alone."""
 
     def write_codes(self, graph, codes, hashes=None):
         """Write the code of each combination of ``codes`` into an ONNX graph.

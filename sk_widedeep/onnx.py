@@ -352,7 +352,7 @@ def _hashes(model) -> bool:
     """Whether a part of the model hashes a column (``hash_buckets``)."""
     layouts = [_coders_of(part) for part in _parts(model)]
     return any(
-        hasattr(coder, "write_hashes")
+        coder.hashed
         for layout in layouts
         if layout is not None
         for coder in column_coders(layout)
@@ -1075,7 +1075,7 @@ def wide_indices(graph, transformer, inputs):
             bags[p] = _bag(graph, encoder, name, multi[p])
             if hashed_crosses:
                 hashed_bags[p] = _hashed_bag(graph, encoder, name, multi[p])
-        elif hasattr(encoder, "write_hashes"):  # hashed: its hashes feed crosses
+        elif encoder.hashed:  # its hashes feed hashed crosses
             hashes, present = encoder.write_hashes(graph, name, text)
             code = encoder.write_hashed_codes(graph, hashes, present)
             components[p] = (code, hashes)
