@@ -8,12 +8,12 @@ from ._version import __version__
 # light submodule such as the command line (``sk-widedeep --help``), does not
 # import torch and scikit-learn until a class is needed.
 _EXPORTS = {
-    "CrossProductTransformer": "._cross_product",
-    "EmbeddingEncoder": "._embedding",
-    "WideDeepClassifier": "._classifier",
-    "WideDeepRegressor": "._regressor",
-    "load": "._persistence",
-    "paper_preset": "._presets",
+    "CrossProductTransformer": "._transformers._cross_product",
+    "EmbeddingEncoder": "._transformers._embedding",
+    "WideDeepClassifier": "._estimator._classifier",
+    "WideDeepRegressor": "._estimator._regressor",
+    "load": "._estimator._persistence",
+    "paper_preset": "._estimator._presets",
 }
 
 __all__ = [

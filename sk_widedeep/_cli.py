@@ -336,16 +336,16 @@ def _warn_identifiers(data, features, args):
     """Warn, before training, of features that look like ids: a value per row.
 
     Text and integer columns (and any named in ``--categorical`` or
-    ``--wide``) from :data:`~sk_widedeep._columns.IDENTIFIER_MIN_ROWS` rows;
+    ``--wide``) from :data:`~sk_widedeep._coding._columns.IDENTIFIER_MIN_ROWS` rows;
     not float columns, whose values are distinct as a rule.
     """
     import pandas as pd
 
-    from ._columns import IDENTIFIER_MIN_ROWS
+    from ._coding._columns import IDENTIFIER_MIN_ROWS
 
     if len(data) < IDENTIFIER_MIN_ROWS:
         return
-    from ._bags import is_multi_valued
+    from ._coding._bags import is_multi_valued
 
     named = {*(args.categorical or ()), *(args.wide or ())}
     separated = {column for column, _ in args.multi_valued or ()}
@@ -370,7 +370,7 @@ def _warn_identifiers(data, features, args):
 
 def _text_columns(model):
     """Columns that held strings in fit (a vocabulary or hashed): read as text."""
-    from ._features import text_columns
+    from ._transformers._features import text_columns
 
     return text_columns(model.wide_, model.deep_)
 

@@ -73,12 +73,12 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ._bags import MAX_CROSS_COMBINATIONS, is_multi_valued, read_bags
-from ._coders import WideCoders, column_coders, used_positions
-from ._cross_product import CrossProductTransformer
-from ._embedding import EmbeddingEncoder
-from ._features import speaks_protocol
-from ._hashing import CONTRIB_DOMAIN, HASHED_OPSET, write_where
+from ._coding._bags import MAX_CROSS_COMBINATIONS, is_multi_valued, read_bags
+from ._coding._coders import WideCoders, column_coders, used_positions
+from ._coding._hashing import CONTRIB_DOMAIN, HASHED_OPSET, write_where
+from ._transformers._cross_product import CrossProductTransformer
+from ._transformers._embedding import EmbeddingEncoder
+from ._transformers._features import speaks_protocol
 
 ALIAS = "SkWideDeepCrossProductTransformer"
 
@@ -124,8 +124,8 @@ def register_converters() -> None:
     """
     from skl2onnx import update_registered_converter
 
-    from ._classifier import WideDeepClassifier
-    from ._regressor import WideDeepRegressor
+    from ._estimator._classifier import WideDeepClassifier
+    from ._estimator._regressor import WideDeepRegressor
 
     update_registered_converter(
         CrossProductTransformer, ALIAS, _wide_shape, _convert_wide

@@ -34,7 +34,7 @@ def _axes(ax, figsize=None):
 
 def _estimator(model):
     """Return the fitted Wide & Deep estimator of ``model`` (or of its last step)."""
-    from ._base import BaseWideDeep
+    from ._estimator._base import BaseWideDeep
 
     if isinstance(model, Pipeline):
         model = model[-1]

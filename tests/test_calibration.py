@@ -8,7 +8,7 @@ from scipy.special import expit, softmax
 from sklearn.metrics import log_loss, roc_auc_score
 
 from sk_widedeep import WideDeepClassifier, load
-from sk_widedeep._calibration import TEMPERATURE_RANGE, fit_temperature
+from sk_widedeep._network._calibration import TEMPERATURE_RANGE, fit_temperature
 
 
 def overconfident_binary(n, factor, seed=0):

@@ -10,7 +10,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from skorch.callbacks import Callback
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
-from sk_widedeep._batches import ROW_ALIGNMENT
+from sk_widedeep._network._batches import ROW_ALIGNMENT
 
 from .conftest import FAST, make_frame
 

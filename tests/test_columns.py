@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
-from sk_widedeep._columns import Columns, as_float, check_input
+from sk_widedeep._coding._columns import Columns, as_float, check_input
 
 FRAME = pd.DataFrame(
     {

@@ -274,7 +274,10 @@ def test_names_need_a_dataframe():
 
 
 def test_numbers_by_category_crosses_each_number_with_each_few_valued_column():
-    from sk_widedeep._cross_product import AUTO_CROSS_MAX_CROSSES, AUTO_CROSS_MAX_VALUES
+    from sk_widedeep._transformers._cross_product import (
+        AUTO_CROSS_MAX_CROSSES,
+        AUTO_CROSS_MAX_VALUES,
+    )
 
     rng = np.random.default_rng(0)
     n = 200

@@ -13,8 +13,8 @@ from sklearn.model_selection import train_test_split
 from skorch.callbacks import Callback
 
 from sk_widedeep import EmbeddingEncoder, WideDeepClassifier
-from sk_widedeep._base import MIN_VALIDATION_ROWS
-from sk_widedeep._module import PeriodicEmbedding
+from sk_widedeep._estimator._base import MIN_VALIDATION_ROWS
+from sk_widedeep._network._module import PeriodicEmbedding
 
 TINY = {"hidden_units": (8,), "batch_size": 1024, "random_state": 0}
 

@@ -14,7 +14,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV
 
-import sk_widedeep._net
+import sk_widedeep._network._net
 from sk_widedeep import (
     CrossProductTransformer,
     EmbeddingEncoder,
@@ -141,7 +141,7 @@ def _rank_main(rank, world_size, port, results):
     )
     # unequal shards (3:1, so 3x the batches on rank 0), early stopping,
     # sparse embedding tables and a sparse Adam wide part
-    sk_widedeep._net.SPARSE_EMBEDDING_ROWS = 8
+    sk_widedeep._network._net.SPARSE_EMBEDDING_ROWS = 8
     rows = slice(0, 3000) if rank == 0 else slice(3000, N_TRAIN)
     clf = WideDeepClassifier(
         wide=wide,

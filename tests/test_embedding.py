@@ -3,7 +3,10 @@ import pandas as pd
 import pytest
 
 from sk_widedeep import EmbeddingEncoder
-from sk_widedeep._embedding import auto_embedding_dim, fourth_root_embedding_dim
+from sk_widedeep._transformers._embedding import (
+    auto_embedding_dim,
+    fourth_root_embedding_dim,
+)
 
 # One scaled value per number, for the tests of scaling
 SCALED = {"continuous_encoding": "scaled"}

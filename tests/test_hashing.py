@@ -11,9 +11,9 @@ from skorch.callbacks import Callback
 
 import sk_widedeep
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
-from sk_widedeep._embedding import auto_embedding_dim
-from sk_widedeep._hashing import HashedColumn, HashedCross, hash_values
-from sk_widedeep._persistence import _CLASSES
+from sk_widedeep._coding._hashing import HashedColumn, HashedCross, hash_values
+from sk_widedeep._estimator._persistence import _CLASSES
+from sk_widedeep._transformers._embedding import auto_embedding_dim
 
 from .conftest import FAST, make_frame
 

@@ -6,7 +6,7 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from sk_widedeep import WideDeepClassifier, WideDeepRegressor, load
-from sk_widedeep._module import WideDeepModule, average_members
+from sk_widedeep._network._module import WideDeepModule, average_members
 
 from .conftest import FAST, make_frame
 

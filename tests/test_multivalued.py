@@ -13,8 +13,8 @@ from sklearn.frozen import FrozenEstimator
 
 import sk_widedeep
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
-from sk_widedeep._bags import MAX_CROSS_COMBINATIONS, read_bags
 from sk_widedeep._cli import main
+from sk_widedeep._coding._bags import MAX_CROSS_COMBINATIONS, read_bags
 from sk_widedeep.datasets import make_app_installs
 
 from .conftest import FAST
@@ -189,13 +189,13 @@ def test_bag_codes_are_in_range_order_invariant_and_missing_cells_in_their_slot(
     # b and d are rare (one row each): code 0, as unknown values are
     deep = EmbeddingEncoder(categorical=["apps"], min_frequency=2).fit(fitted)
     (bags,) = deep._encode(
-        sk_widedeep._columns.Columns(pd.DataFrame({"apps": as_lists(cells)})),
+        sk_widedeep._coding._columns.Columns(pd.DataFrame({"apps": as_lists(cells)})),
     )[2]
     n_codes = deep.cardinalities_[0]
     assert ((bags.values >= 1) & (bags.values < n_codes)).all()  # 0 never passed
     shuffled = [None if c is None else random.sample(c, len(c)) for c in cells]
     (again,) = deep._encode(
-        sk_widedeep._columns.Columns(pd.DataFrame({"apps": as_lists(shuffled)}))
+        sk_widedeep._coding._columns.Columns(pd.DataFrame({"apps": as_lists(shuffled)}))
     )[2]
     np.testing.assert_array_equal(bags.values, again.values)
     np.testing.assert_array_equal(bags.starts, again.starts)
@@ -218,9 +218,9 @@ def test_the_pooled_embedding_is_the_combiner_of_the_members(combiner):
     ).fit(X[["apps"]], [0, 1, 0, 1, 0, 1, 1])
     table = clf.embeddings("apps")
     module = clf.net_.module_
-    bags = clf.deep_.__widedeep_arrays__(sk_widedeep._columns.Columns(X[["apps"]]))[
-        "bag0"
-    ].as_tensors("cpu")
+    bags = clf.deep_.__widedeep_arrays__(
+        sk_widedeep._coding._columns.Columns(X[["apps"]])
+    )["bag0"].as_tensors("cpu")
     with torch.no_grad():
         pooled = module.bags[0](bags).numpy()
     for row, cell in enumerate(CELLS):

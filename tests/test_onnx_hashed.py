@@ -25,7 +25,7 @@ from sk_widedeep import (  # noqa: E402
     WideDeepRegressor,
     load,
 )
-from sk_widedeep._hashing import hash_canary  # noqa: E402
+from sk_widedeep._coding._hashing import hash_canary  # noqa: E402
 from sk_widedeep.onnx import feeds, inference_session, to_onnx  # noqa: E402
 
 from .conftest import FAST  # noqa: E402

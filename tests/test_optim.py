@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from sk_widedeep._optim import FTRL, SGD, Adagrad, Adam
+from sk_widedeep._network._optim import FTRL, SGD, Adagrad, Adam
 
 
 def ftrl_reference(gradients, alpha, beta, l1, l2):

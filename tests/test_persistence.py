@@ -28,10 +28,10 @@ from sk_widedeep import (
     CrossProductTransformer,
     EmbeddingEncoder,
     WideDeepClassifier,
-    _net,
-    _persistence,
 )
-from sk_widedeep._persistence import FORMAT_VERSION
+from sk_widedeep._estimator import _persistence
+from sk_widedeep._estimator._persistence import FORMAT_VERSION
+from sk_widedeep._network import _net
 
 from .conftest import FAST, make_frame, run_at_once
 
@@ -500,7 +500,7 @@ def test_the_format_imports_no_estimator_and_loads_any_in_a_fresh_process(tmp_pa
     ).save(tmp_path / "model.skwd")
     code = (
         "import sys\n"
-        "import sk_widedeep._persistence as p\n"
+        "import sk_widedeep._estimator._persistence as p\n"
         "print(sorted(m for m in sys.modules if m.startswith('sk_widedeep._')\n"
         "      and m.endswith(('classifier', 'regressor', 'base'))))\n"
         f"model = p.load({str(tmp_path / 'model.skwd')!r})\n"

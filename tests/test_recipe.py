@@ -9,7 +9,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from skorch.callbacks import Callback
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
-from sk_widedeep._optim import FTRL
+from sk_widedeep._network._optim import FTRL
 
 from .conftest import FAST, make_frame
 
@@ -42,7 +42,7 @@ def test_every_named_optimizer_trains_either_part(wide_optimizer, deep_optimizer
 def test_a_small_wide_table_steps_densely_as_a_large_one_sparsely(
     monkeypatch, wide_optimizer
 ):
-    from sk_widedeep import _net
+    from sk_widedeep._network import _net
 
     X, y = make_frame(seed=30)
     params = {**FAST, "wide": WIDE, "deep": None, "wide_optimizer": wide_optimizer}
@@ -292,7 +292,7 @@ def test_paper_preset_trains_and_takes_overrides():
 @pytest.fixture()
 def sparse_tables(monkeypatch):
     """Make every embedding table large enough for sparse gradients."""
-    from sk_widedeep import _net
+    from sk_widedeep._network import _net
 
     monkeypatch.setattr(_net, "SPARSE_EMBEDDING_ROWS", 2)
 
@@ -305,7 +305,7 @@ def _tables(model):
 def test_large_tables_get_sparse_gradients_and_learn_as_well(
     monkeypatch, deep_optimizer
 ):
-    from sk_widedeep import _net
+    from sk_widedeep._network import _net
 
     X, y = make_frame(n_samples=600, seed=37)
     params = {**FAST, "max_epochs": 6, "deep_optimizer": deep_optimizer, "wide": None}

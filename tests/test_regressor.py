@@ -15,7 +15,7 @@ from sklearn.preprocessing import FunctionTransformer
 import sk_widedeep
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepRegressor
 from sk_widedeep._cli import main
-from sk_widedeep._targets import Moments
+from sk_widedeep._estimator._targets import Moments
 
 from .conftest import FAST
 

@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sk_widedeep._hashing import (
+from sk_widedeep._coding._hashing import (
     HASH_KEY,
     HashedColumn,
     HashedCross,
     hash_canary,
     hash_values,
 )
-from sk_widedeep._vocabulary import (
+from sk_widedeep._coding._vocabulary import (
     FACTORIZE_FROM,
     MISSING,
     MISSING_KEY,
@@ -487,7 +487,7 @@ def test_hashed_column_rejects_values_it_cannot_hash_naming_the_column():
 
 SUBPROCESS = """
 import numpy as np
-from sk_widedeep._hashing import HashedColumn, hash_canary
+from sk_widedeep._coding._hashing import HashedColumn, hash_canary
 values = np.empty(6, dtype=object)
 values[:] = ["a", "user_123", "Zürich", 7, 2.5, None]
 print(HashedColumn(2**20).encode(values).tolist())

@@ -53,7 +53,7 @@ def adam(**params):
     """The deep part's Adam with other arguments (e.g. ``betas``)."""
     from functools import partial
 
-    from sk_widedeep._optim import Adam
+    from sk_widedeep._network._optim import Adam
 
     return {"deep_optimizer": partial(Adam, fused=True, **params)}
 

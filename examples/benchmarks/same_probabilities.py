@@ -58,11 +58,22 @@ CHILD = """
 import sys, json, warnings
 sys.path.insert(0, {checkout!r})
 warnings.simplefilter("ignore")
+import importlib
 import numpy as np, pandas as pd
-import sk_widedeep._embedding
 from sk_widedeep import (CrossProductTransformer, EmbeddingEncoder,
                          WideDeepClassifier, WideDeepRegressor)
-from sk_widedeep import _net
+
+
+def private(module, layer):
+    # a private module, in the layered layout or in the flat one before it
+    try:
+        return importlib.import_module(f"sk_widedeep.{{layer}}.{{module}}")
+    except ModuleNotFoundError:
+        return importlib.import_module(f"sk_widedeep.{{module}}")
+
+
+embedding = private("_embedding", "_transformers")
+_net = private("_net", "_network")
 name = {name!r}
 if "sparse tables" in name:
     _net.SPARSE_EMBEDDING_ROWS = 50
@@ -85,7 +96,7 @@ else:
     y = (logit + rng.logistic(size=n) > 0).astype(int)
 model = {estimator}
 model.set_params(random_state=0)
-if hasattr(sk_widedeep._embedding, "fourth_root_embedding_dim"):  # the same model
+if hasattr(embedding, "fourth_root_embedding_dim"):  # the same model
     deep = model.deep
     if deep == "auto":
         model.set_params(deep=EmbeddingEncoder(embedding_dim="fourth_root"))

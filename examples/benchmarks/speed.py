@@ -423,7 +423,7 @@ def hash_cost(repeats):
     One fitted transformer; its hashed columns switched between the two
     string hashes (each with its canary), alternated, medians.
     """
-    from sk_widedeep._hashing import hash_canary
+    from sk_widedeep._coding._hashing import hash_canary
     from sk_widedeep.datasets import make_app_installs
 
     X, _ = make_app_installs(100_000, installed_apps=True, random_state=0)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 import torch
 
-from ._ragged import Ragged
+from .._common._ragged import Ragged
 
 PREDICT_BATCH_SIZE = 65536
 """Rows per forward pass when scoring; bounds the memory of large inputs."""

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import torch
 
-from ._compat import defer_dynamo_import, fused_adam_step, plain_step
+from .._common._compat import defer_dynamo_import, fused_adam_step, plain_step
 
 defer_dynamo_import()
 

@@ -25,7 +25,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from ._ragged import Ragged
+from .._common._ragged import Ragged
 
 COMBINERS = ("mean", "sum", "sqrtn")
 """How a multi-valued column's embeddings are pooled (TensorFlow's combiners)."""

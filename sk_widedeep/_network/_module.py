@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from torch.nn import functional
 
-from ._ragged import Ragged
+from .._common._ragged import Ragged
 
 
 class _UninitializedLinear(nn.Linear):

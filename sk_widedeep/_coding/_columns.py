@@ -18,8 +18,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import validate_data
 
+from .._common._compat import column_array
 from ._bags import is_multi_valued, read_bags
-from ._compat import column_array
 from ._vocabulary import NUMBER_KINDS
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import torch
 from sklearn.base import RegressorMixin
 
+from .._common._compat import StrOptions, _fit_context
 from ._base import BaseWideDeep
-from ._compat import StrOptions, _fit_context
 from ._docstrings import fill_docstring
 from ._persistence import register_estimator
 from ._targets import Moments, check_numbers

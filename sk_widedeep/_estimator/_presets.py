@@ -1,8 +1,8 @@
 """The paper's configuration of Wide & Deep, as a ready-made estimator."""
 
+from .._transformers._cross_product import CrossProductTransformer
+from .._transformers._embedding import EmbeddingEncoder
 from ._classifier import WideDeepClassifier
-from ._cross_product import CrossProductTransformer
-from ._embedding import EmbeddingEncoder
 
 
 def paper_preset(

@@ -20,9 +20,9 @@ from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 from skorch.helper import predefined_split
 from skorch.utils import TeeGenerator
 
+from .._common._compat import SkorchNetHooks, progress_bar_class
 from ._batches import PREDICT_BATCH_SIZE, TensorBatches, TensorDataset
 from ._calibration import fit_temperature
-from ._compat import SkorchNetHooks, progress_bar_class
 from ._module import SeededDropout, WideDeepModule
 from ._optim import OPTIMIZERS, OptimizerSpec, make_optimizer
 from ._sharding import Shards

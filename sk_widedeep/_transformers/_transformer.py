@@ -49,9 +49,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._columns import Columns, check_input
-from ._compat import _fit_context
-from ._hashing import check_hashing
+from .._coding._columns import Columns, check_input
+from .._coding._hashing import check_hashing
+from .._common._compat import _fit_context
 
 
 class ColumnEncoder(TransformerMixin, BaseEstimator):

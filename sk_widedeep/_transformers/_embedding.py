@@ -6,23 +6,23 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._bags import COMBINERS, sorted_positions
-from ._coders import DeepCoders, fit_categorical_coder
-from ._columns import (
+from .._coding._bags import COMBINERS, sorted_positions
+from .._coding._coders import DeepCoders, fit_categorical_coder
+from .._coding._columns import (
     column_labels,
     is_numeric,
     multi_valued,
     resolve_columns,
 )
-from ._compat import Interval, StrOptions, _check_feature_names_in
-from ._ragged import Ragged
-from ._scaling import _ContinuousScaler
-from ._transformer import ColumnEncoder
-from ._vocabulary import (
+from .._coding._scaling import _ContinuousScaler
+from .._coding._vocabulary import (
     NumberCodes,
     count_threshold,
     feature_name,
 )
+from .._common._compat import Interval, StrOptions, _check_feature_names_in
+from .._common._ragged import Ragged
+from ._transformer import ColumnEncoder
 
 MAX_AUTO_EMBEDDING_DIM = 32
 """The paper's embedding size: ``"auto"``'s for large vocabularies."""

@@ -37,18 +37,18 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import LabelEncoder
 from skorch.history import History
 
-from ._cross_product import CrossProductTransformer
-from ._device import available_device, resolve_device
-from ._embedding import EmbeddingEncoder
-from ._hashing import HashedColumn, HashedCross
-from ._scaling import _ContinuousScaler
-from ._version import __version__
-from ._vocabulary import (
+from .._coding._hashing import HashedColumn, HashedCross
+from .._coding._scaling import _ContinuousScaler
+from .._coding._vocabulary import (
     Buckets,
     Cross,
     NumberCodes,
     Vocabulary,
 )
+from .._network._device import available_device, resolve_device
+from .._transformers._cross_product import CrossProductTransformer
+from .._transformers._embedding import EmbeddingEncoder
+from .._version import __version__
 
 FORMAT = "sk_widedeep model"
 FORMAT_VERSION = 2
@@ -118,7 +118,7 @@ def register_estimator(cls):
 def _known_class(name: str):
     """Return the class of that name, importing a public estimator on first use."""
     if name not in _CLASSES and name.startswith("WideDeep"):
-        package = importlib.import_module(__package__)
+        package = importlib.import_module(__package__.partition(".")[0])
         if name in package.__all__:
             getattr(package, name)  # importing it registers it
     return _CLASSES.get(name)

@@ -7,8 +7,8 @@ from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import column_or_1d
 
+from .._common._compat import StrOptions, _fit_context
 from ._base import BaseWideDeep
-from ._compat import StrOptions, _fit_context
 from ._docstrings import fill_docstring
 from ._persistence import register_estimator
 from ._targets import check_labels, class_factors
@@ -61,7 +61,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
     temperature_ : float
         The temperature ``T`` that divides the logits (1.0 without
         ``temperature_scaling`` or validation rows), in
-        ``sk_widedeep._calibration.TEMPERATURE_RANGE``: the one of the
+        ``sk_widedeep._network._calibration.TEMPERATURE_RANGE``: the one of the
         epoch whose weights the model keeps (:meth:`partial_fit` after such a
         fit goes on validating on the same rows).
     %(fitted_attributes)s

@@ -14,10 +14,10 @@ from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from ._columns import Columns
+from .._coding._columns import Columns
+from .._common._ragged import Ragged
 from ._cross_product import CrossProductTransformer
 from ._embedding import EmbeddingEncoder
-from ._ragged import Ragged
 
 AUTO = {"wide": CrossProductTransformer, "deep": EmbeddingEncoder}
 """The transformer each part gets for ``"auto"``."""

@@ -9,7 +9,7 @@ holds the same values.
 
 import numpy as np
 
-from ._features import output_names, speaks_protocol
+from .._transformers._features import output_names, speaks_protocol
 
 
 def load_shared_weights(old_wide, old_deep, old_module, wide, deep, module):

@@ -7,35 +7,35 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
-from ._bags import (
+from .._coding._bags import (
     combinations,
     distinct_positions,
     is_multi_valued,
     sorted_positions,
 )
-from ._coders import WideCoders, fit_categorical_coder
-from ._columns import (
+from .._coding._coders import WideCoders, fit_categorical_coder
+from .._coding._columns import (
     column_labels,
     is_numeric,
     multi_valued,
     resolve_columns,
 )
-from ._compat import (
+from .._coding._hashing import HashedCross
+from .._coding._vocabulary import (
+    Buckets,
+    Cross,
+    Vocabulary,
+    feature_name,
+)
+from .._common._compat import (
     Interval,
     StrOptions,
     _align_api_if_sparse,
     _check_feature_names_in,
     _get_output_config,
 )
-from ._hashing import HashedCross
-from ._ragged import Ragged
+from .._common._ragged import Ragged
 from ._transformer import ColumnEncoder
-from ._vocabulary import (
-    Buckets,
-    Cross,
-    Vocabulary,
-    feature_name,
-)
 
 AUTO_CROSS_MAX_VALUES = 10
 """``crosses="numbers_by_category"`` crosses the numbers with the categorical

@@ -22,12 +22,15 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from . import _persistence
-from ._batches import TensorDataset, predict_logits, training_tensors
-from ._columns import check_input
-from ._compat import HasMethods, Interval, StrOptions, patience_exhausted
-from ._device import resolve_device, torch_threads
-from ._features import (
+from .._coding._columns import check_input
+from .._common._compat import HasMethods, Interval, StrOptions, patience_exhausted
+from .._network._batches import TensorDataset, predict_logits, training_tensors
+from .._network._device import resolve_device, torch_threads
+from .._network._module import network_params
+from .._network._net import make_net, rollback_on_error
+from .._network._optim import OPTIMIZERS, OptimizerSpec
+from .._network._sharding import Shards
+from .._transformers._features import (
     AUTO,
     deep_layout,
     feature_arrays,
@@ -37,10 +40,7 @@ from ._features import (
     slot_counts,
     unseen_slots,
 )
-from ._module import network_params
-from ._net import make_net, rollback_on_error
-from ._optim import OPTIMIZERS, OptimizerSpec
-from ._sharding import Shards
+from . import _persistence
 from ._targets import row_weights, summarize_shard, weight_totals
 from ._warm_start import load_shared_weights
 

@@ -21,7 +21,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from ._columns import check_sample_weight, scale_to_max
+from .._coding._columns import check_sample_weight, scale_to_max
 
 
 def _check_one_per_row(y, n_rows: int, what: str) -> np.ndarray:
