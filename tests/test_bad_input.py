@@ -981,5 +981,14 @@ ISSUE_15_ITEMS = {
 def test_the_matrix_covers_every_item_of_the_issue(items):
     ids = [case.id for case in CASES]
     assert len(ids) == len(set(ids)), "two rows share an id"
+    expected = {case.id: case.values[1] for case in CASES}
     for item, required in items.items():
         assert required <= set(ids), f"{item}: no row {required - set(ids)}"
+        for row in required:  # and each row expects something specific
+            if expected[row] == WORKS:
+                continue
+            error, pattern = expected[row]
+            assert issubclass(error, ValueError | TypeError), row
+            # a pattern that a vague message would match checks nothing
+            vague = f"{error.__name__}: invalid input. Check your data."
+            assert re.search(pattern, vague) is None, f"{row}: {pattern!r} is vague"

@@ -86,7 +86,10 @@ def test_any_label_type_and_number_of_classes(labels):
     assert set(model.predict(X)) <= set(labels)
     scores = model.decision_function(X)
     assert scores.shape == ((300,) if len(labels) == 2 else (300, len(labels)))
-    assert 0 <= model.score(X, y) <= 1
+    accuracy = np.mean(model.predict(X) == y)  # score is the accuracy
+    assert model.score(X, y) == pytest.approx(accuracy, abs=1e-12)
+    if len(labels) == 2:  # a learnable target: better than the majority class
+        assert accuracy > np.bincount(codes).max() / len(codes)
 
 
 def test_missing_values_and_unseen_categories_stay_finite():

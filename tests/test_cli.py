@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -264,32 +265,41 @@ def test_cli_exports_a_multi_valued_column(tmp_path, capsys):
     np.testing.assert_allclose(proba, loaded.predict_proba(rows), atol=1e-5, rtol=0)
 
 
-@pytest.mark.parametrize("target", ["folder", "unwritable folder"])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("folder", "is a folder"),
+        ("under a file", "does not exist"),
+        ("read-only file system", "cannot write"),
+    ],
+)
 def test_cli_fit_checks_the_output_before_training(
-    tmp_path, csv_file, capsys, monkeypatch, target
+    tmp_path, csv_file, capsys, monkeypatch, target, message
 ):
     folder = tmp_path / "out"
     folder.mkdir()
     output = folder
-    if target == "unwritable folder":
-        if os.geteuid() == 0:
-            pytest.skip("root writes into read-only folders")
-        folder.chmod(0o500)
-        output = folder / "m.skwd"
+    if target == "under a file":
+        (folder / "a file").write_text("")
+        output = folder / "a file" / "m.skwd"
+    elif target == "read-only file system":
+        # procfs takes no new file, even from root (whom a chmod would not stop)
+        if not Path("/proc/self").is_dir():
+            pytest.skip("no /proc: not Linux")
+        output = Path("/proc/self/m.skwd")
 
     def no_training(*args, **kwargs):
         raise AssertionError("fit ran")
 
     monkeypatch.setattr(sk_widedeep.WideDeepClassifier, "fit", no_training)
-    try:
-        argv = ["fit", str(csv_file), "--target", "installed", "-o", str(output)]
-        assert main([*argv, *FAST]) == 2
-    finally:
-        folder.chmod(0o700)
+    argv = ["fit", str(csv_file), "--target", "installed", "-o", str(output)]
+    assert main([*argv, *FAST]) == 2
     err = capsys.readouterr().err
     assert err.startswith("sk-widedeep: error: ") and str(output) in err
-    assert "Traceback" not in err
-    assert os.listdir(folder) == [] and os.listdir(tmp_path) == ["out"]
+    assert message in err and "Traceback" not in err
+    written = sorted(os.listdir(folder))
+    assert written == (["a file"] if target == "under a file" else [])
+    assert os.listdir(tmp_path) == ["out"]
 
 
 def test_cli_predict_errors(tmp_path, csv_file, model_file, capsys):
