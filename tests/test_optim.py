@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 import torch
 
+from sk_widedeep import WideDeepClassifier
 from sk_widedeep._network._optim import FTRL, SGD, Adagrad, Adam
+
+from .conftest import FAST, make_frame
 
 
 def ftrl_reference(gradients, alpha, beta, l1, l2):
@@ -146,3 +149,21 @@ def test_fit_does_not_import_dynamo():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_regularization_the_optimizer_cannot_apply_is_refused_before_any_work(
+    monkeypatch,
+):
+    # wide_l2 with Adam's rows-only sparse steps: refused before the
+    # transformers are fitted, not at the net's initialization after them
+    import sk_widedeep._estimator._base as base
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("the parts were fitted")
+
+    monkeypatch.setattr(base, "fit_parts", no_fit)
+    X, y = make_frame(50)
+    model = WideDeepClassifier(wide_optimizer="adam", wide_l2=0.1, **FAST)
+    with pytest.raises(ValueError, match="wide_l2 needs wide_optimizer='ftrl'"):
+        model.fit(X, y)
+    assert not hasattr(model, "wide_")

@@ -58,7 +58,7 @@ CHILD = """
 import sys, json, warnings
 sys.path.insert(0, {checkout!r})
 warnings.simplefilter("ignore")
-import importlib
+import importlib, os
 import numpy as np, pandas as pd
 from sk_widedeep import (CrossProductTransformer, EmbeddingEncoder,
                          WideDeepClassifier, WideDeepRegressor)
@@ -66,10 +66,10 @@ from sk_widedeep import (CrossProductTransformer, EmbeddingEncoder,
 
 def private(module, layer):
     # a private module, in the layered layout or in the flat one before it
-    try:
-        return importlib.import_module(f"sk_widedeep.{{layer}}.{{module}}")
-    except ModuleNotFoundError:
-        return importlib.import_module(f"sk_widedeep.{{module}}")
+    # (asked of the checkout itself: an editable install may find the other)
+    layered = os.path.isdir(os.path.join({checkout!r}, "sk_widedeep", layer))
+    name = f"sk_widedeep.{{layer}}.{{module}}" if layered else f"sk_widedeep.{{module}}"
+    return importlib.import_module(name)
 
 
 embedding = private("_embedding", "_transformers")

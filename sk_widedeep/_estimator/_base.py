@@ -28,7 +28,7 @@ from .._network._batches import TensorDataset, predict_logits, training_tensors
 from .._network._device import resolve_device, torch_threads
 from .._network._module import network_params
 from .._network._net import make_net, rollback_on_error
-from .._network._optim import OPTIMIZERS, OptimizerSpec
+from .._network._optim import OPTIMIZERS, OptimizerSpec, check_regularization
 from .._network._sharding import Shards
 from .._transformers._features import (
     AUTO,
@@ -77,24 +77,11 @@ def _is_auto(part) -> bool:
 class BaseWideDeep(BaseEstimator):
     """Base of the Wide & Deep estimators (not for direct use).
 
-    A face implements the target's part of a fit:
-
-    - ``_check_target(y, n_rows)``: the validated target;
-    - ``_target_summary(target, raw, peak, target_spec)``: what a shard tells
-      the others about its target, beyond its weight groups (``raw`` and
-      ``peak`` are its weights, from :func:`._targets.summarize_shard`);
-    - ``_fit_target(shard_summaries, target_summaries, target_spec)``: learn
-      ``classes_``, or the target's scaling, from every shard;
-    - ``_encode_target(target, shard_summaries)``: the network's target and
-      the weight group of each row (keys from ``_group_keys``);
-    - ``_groups()``: the number of groups and the map from keys to groups;
-    - ``_group_factors(counts)``: each group's weight, or None for none;
-    - ``_check_positive(groups, learning)``: refuse too few weighted groups;
-    - ``_target_state()`` / ``_check_same_outputs(state)``: what warm start
-      must keep;
-    - ``_n_outputs()``, ``_criterion()`` (torch loss class and parameters),
-      ``_stratify(target)`` (the validation split's strata, or None) and
-      ``_output_names()`` (the wide weights' columns).
+    A face gives the core its target (``_target()``: a
+    :class:`._targets.ClassTarget` or :class:`._targets.NumericTarget`,
+    built from its parameters and what fit learned of ``y``), and may keep
+    a temperature (``_scales_temperature()``, ``_keep_temperature()``);
+    the rest of a fit is here, as named steps (:meth:`_fit_new_unguarded`).
     """
 
     _parameter_constraints: dict = {
@@ -234,18 +221,59 @@ class BaseWideDeep(BaseEstimator):
     def _fit_new_unguarded(
         self, X, y, sample_weight, *, target_spec, epochs, early_stopping
     ):
-        previous = None
-        if self.warm_start and hasattr(self, "net_"):
-            previous = (self.wide_, self.deep_, self.net_.module_, self._target_state())
+        """Fit anew, in named steps (as skorch's ``initialize`` reads).
+
+        Resolve the device and check the parameters (every check that needs
+        no data, cross-parameter ones included, before any work); check the
+        rows and learn the target; fit the parts; split the validation rows;
+        build the net; train; record what training left to keep.
+        """
+        previous = self._previous_fit()
         shards = Shards(self.data_parallel)
         # before any work: a device this torch lacks fails at once (on every rank)
         self.device_ = shards.run(lambda: resolve_device(self.device))
+        hidden_units = self._check_parameters()
         X, target, weight = self._prepare(
             shards, X, y, sample_weight, first=True, target_spec=target_spec
         )
         if previous is not None:
-            self._check_same_outputs(previous[3])
+            self._target().check_same(previous[3])
+        inputs, n_wide = self._fit_parts(shards, X)
+        # one seed, the first shard's, even for random_state=None
+        seed = int(check_random_state(self.random_state).randint(2**31 - 1))
+        self._seed = shards.first(seed)
+        (inputs, target, weight), valid_data = self._split_validation(
+            shards, inputs, target, weight, early_stopping
+        )
+        net = self._build_net(
+            shards, hidden_units, inputs, n_wide, valid_data, previous
+        )
+        self._train(net, inputs, target, weight, epochs=epochs)
+        self._record(shards, net, inputs, n_wide)
+        return self
+
+    def _previous_fit(self):
+        """Return what a warm start keeps: (wide_, deep_, module, target state)."""
+        if not (self.warm_start and hasattr(self, "net_")):
+            return None
+        return self.wide_, self.deep_, self.net_.module_, self._target().state()
+
+    def _check_parameters(self):
+        """Check what no data is needed for; return the hidden layers' sizes.
+
+        ``hidden_units``' sizes, and the regularization each part's optimizer
+        can apply (``wide_l1``/``wide_l2`` need ``wide_optimizer="ftrl"``).
+        """
         hidden_units = self._check_hidden_units()
+        check_regularization(self._optimizer_spec("wide"), "wide")
+        return hidden_units
+
+    def _fit_parts(self, shards, X):
+        """Fit the wide and deep transformers; return their arrays and the width.
+
+        Every shard fits its own (only frozen transformers with
+        ``data_parallel``), and the shards must agree.
+        """
 
         def fit_features():
             wide, deep = resolve_parts(
@@ -256,25 +284,35 @@ class BaseWideDeep(BaseEstimator):
 
         self.wide_, self.deep_, inputs, n_wide = shards.run(fit_features)
         shards.check_same_parts(self.wide_, self.deep_)
+        return inputs, n_wide
 
-        # one seed, the first shard's, even for random_state=None
-        seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        self._seed = shards.first(seed)
+    def _split_validation(self, shards, inputs, target, weight, early_stopping):
+        """Hold out early stopping's validation rows.
+
+        Returns
+        -------
+        training : tuple
+            The training rows' (inputs, target, weight).
+        valid_data : TensorDataset or None
+            The validation rows, or None without early stopping.
+        """
         rows = None
         if early_stopping == "auto":
             rows = self._validation_split(target, required=False)
             early_stopping = shards.first(rows is not None)
         self.do_early_stopping_ = bool(early_stopping)
-        valid_data = None
-        if early_stopping:
-            if rows is None:
-                rows = shards.run(lambda: self._validation_split(target))
-            rows, valid_rows = rows
-            valid_data = self._dataset(inputs, target, weight, valid_rows)
-            inputs = {k: v[rows] for k, v in inputs.items()}
-            target = target[rows]
-            weight = None if weight is None else weight[rows]
+        if not early_stopping:
+            return (inputs, target, weight), None
+        if rows is None:
+            rows = shards.run(lambda: self._validation_split(target))
+        rows, valid_rows = rows
+        valid_data = self._dataset(inputs, target, weight, valid_rows)
+        inputs = {k: v[rows] for k, v in inputs.items()}
+        weight = None if weight is None else weight[rows]
+        return (inputs, target[rows], weight), valid_data
 
+    def _build_net(self, shards, hidden_units, inputs, n_wide, valid_data, previous):
+        """Build the initialized net (a warm start's weights loaded into it)."""
         n_continuous = inputs["continuous"].shape[1] if "continuous" in inputs else 0
         self._module_kwargs = network_params(
             deep_layout(self.deep_),
@@ -283,17 +321,19 @@ class BaseWideDeep(BaseEstimator):
             hidden_units,
             self.dropout,
             n_members=self.n_members,
-            link=MEMBER_LINK.get(self._criterion()[0], "identity"),
+            link=MEMBER_LINK.get(self._target().criterion[0], "identity"),
         )
         net = self._make_net(valid_data)
         if previous is not None:
             load_shared_weights(*previous[:3], self.wide_, self.deep_, net.module_)
         shards.same_start(net.module_)  # every rank starts from rank 0's weights
-        self._train(net, inputs, target, weight, epochs=epochs)
+        return net
+
+    def _record(self, shards, net, inputs, n_wide):
+        """Keep the trained net, after setting the unseen slots no row reached."""
         self._slot_counts = None  # a new fit: no training row counted yet
         self._average_unseen(shards, net.module_, inputs, n_wide)
         self.net_ = net
-        return self
 
     def _average_unseen(self, shards, module, inputs, n_wide):
         """Unseen slots no training row reached: the mean of their blocks' values.
@@ -328,6 +368,10 @@ class BaseWideDeep(BaseEstimator):
         self._average_unseen(shards, self.net_.module_, inputs, n_wide)
         return self
 
+    def _target(self):
+        """Return the face's target (:mod:`._targets`), with what fit learned."""
+        raise NotImplementedError
+
     def _prepare(self, shards, X, y, sample_weight, *, first, target_spec=None):
         """Check this shard's rows; agree on the target and the row weights.
 
@@ -344,26 +388,29 @@ class BaseWideDeep(BaseEstimator):
         weight : ndarray of float64 or None
             Each row's weight in the loss; None when every row weighs 1.
         """
+        target_kind = self._target()
 
         def check_rows():
             X_checked = check_input(self, X, reset=first)
-            target = self._check_target(y, X_checked.shape[0])
+            target = target_kind.check(y, X_checked.shape[0])
             summary, raw = summarize_shard(
-                self._group_keys(target), sample_weight, len(target)
+                target_kind.group_keys(target), sample_weight, len(target)
             )
-            about = self._target_summary(target, raw, summary.peak, target_spec)
+            about = target_kind.summary(target, raw, summary.peak, target_spec)
             return X_checked, target, summary, raw, about
 
         X, target, summary, raw, about = shards.run(check_rows)
         gathered = shards.gather((summary, about))
         shard_summaries = [shard[0] for shard in gathered]
         if first:
-            self._fit_target(
+            learned = target_kind.learn(
                 shard_summaries, [shard[1] for shard in gathered], target_spec
             )
-        encoded, groups = self._encode_target(target, shard_summaries)
-        totals = weight_totals(shard_summaries, *self._groups())
-        factors = self._group_factors(totals[0])
+            for name, value in learned.items():
+                setattr(self, name, value)
+        encoded, groups = target_kind.encode(target, shard_summaries)
+        totals = weight_totals(shard_summaries, *target_kind.groups())
+        factors = target_kind.group_factors(totals[0])
         weight, positive = row_weights(
             groups,
             raw,
@@ -372,7 +419,7 @@ class BaseWideDeep(BaseEstimator):
             np.ones(len(totals[0])) if factors is None else factors,
             weighted=raw is not None or factors is not None,
         )
-        self._check_positive(positive, learning=first and target_spec is None)
+        target_kind.check_positive(positive, learning=first and target_spec is None)
         return X, encoded, weight
 
     def _validation_split(self, target, required=True):
@@ -385,7 +432,7 @@ class BaseWideDeep(BaseEstimator):
             return train_test_split(
                 np.arange(len(target)),
                 test_size=validation_share(self.validation_fraction, len(target)),
-                stratify=self._stratify(target),
+                stratify=self._target().stratify(target),
                 random_state=self._seed,
             )
         except ValueError as exc:
@@ -412,14 +459,10 @@ class BaseWideDeep(BaseEstimator):
         """Build and initialize the skorch net for the fitted inputs."""
         net = make_net(
             module_params=self._module_kwargs,
-            n_outputs=self._n_outputs(),
-            criterion=self._criterion(),
-            wide_optimizer=OptimizerSpec(
-                self.wide_optimizer, self.wide_lr, self.wide_l1, self.wide_l2
-            ),
-            deep_optimizer=OptimizerSpec(
-                self.deep_optimizer, self.deep_lr, l2=self.deep_l2
-            ),
+            n_outputs=self._target().n_outputs,
+            criterion=self._target().criterion,
+            wide_optimizer=self._optimizer_spec("wide"),
+            deep_optimizer=self._optimizer_spec("deep"),
             batch_size=self.batch_size,
             device=self.device_,
             random_seed=self._seed,
@@ -433,6 +476,14 @@ class BaseWideDeep(BaseEstimator):
         )
         net.initialize()  # the weights drawn from a generator seeded by _seed
         return net
+
+    def _optimizer_spec(self, part: str) -> OptimizerSpec:
+        """Return what the parameters say of one part's optimizer."""
+        if part == "wide":
+            return OptimizerSpec(
+                self.wide_optimizer, self.wide_lr, self.wide_l1, self.wide_l2
+            )
+        return OptimizerSpec(self.deep_optimizer, self.deep_lr, l2=self.deep_l2)
 
     def _dataset(self, inputs, target, weight, rows=slice(None)):
         arrays = {k: v[rows] for k, v in inputs.items()}
@@ -524,7 +575,7 @@ class BaseWideDeep(BaseEstimator):
         frame = pd.DataFrame(
             weight,
             index=pd.Index(output_names(self.wide_), name="feature"),
-            columns=self._output_names(),
+            columns=self._target().output_names,
         )
         order = np.argsort(-np.abs(weight).max(axis=1), kind="stable")
         return frame.iloc[order]

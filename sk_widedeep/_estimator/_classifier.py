@@ -1,17 +1,15 @@
 """WideDeepClassifier: the classification face of the shared core."""
 
 import numpy as np
-import torch
 from scipy.special import expit, softmax
 from sklearn.base import ClassifierMixin
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import column_or_1d
 
 from .._common._compat import StrOptions, _fit_context
 from ._base import BaseWideDeep
 from ._docstrings import fill_docstring
 from ._persistence import register_estimator
-from ._targets import check_labels, class_factors
+from ._targets import ClassTarget
 
 
 @register_estimator
@@ -226,88 +224,8 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
 
     # The target's part of a fit (see BaseWideDeep).
 
-    def _check_target(self, y, n_rows):
-        return check_labels(y, n_rows)
-
-    def _target_summary(self, target, raw, peak, classes):
-        return classes
-
-    def _group_keys(self, target):
-        return target
-
-    def _fit_target(self, shard_summaries, shard_classes, classes):
-        if any(
-            not _same_classes(other, classes) for other in shard_classes
-        ):  # data-parallel ranks only: one process has one
-            raise ValueError(
-                "data_parallel=True: every rank must pass the same classes to "
-                "partial_fit."
-            )
-        if classes is None:
-            classes = np.concatenate([shard.keys for shard in shard_summaries])
-        self._label_encoder = LabelEncoder().fit(classes)
-        self.classes_ = self._label_encoder.classes_
-
-    def _encode_target(self, target, shard_summaries):
-        for shard in shard_summaries:  # the same check on every rank
-            unknown = np.setdiff1d(shard.keys, self.classes_)
-            if unknown.size:
-                raise ValueError(
-                    f"y holds labels {unknown.tolist()} that are not in classes_ "
-                    f"{self.classes_.tolist()}; pass every class in the first "
-                    "partial_fit call."
-                )
-        codes = self._label_encoder.transform(target).astype(np.int64)
-        encoded = codes.astype(np.float32) if len(self.classes_) == 2 else codes
-        return encoded, codes
-
-    def _groups(self):
-        return len(self.classes_), self._label_encoder.transform
-
-    def _group_factors(self, counts):
-        if self.class_weight is None:
-            return None
-        return class_factors(self.class_weight, self.classes_, counts)
-
-    def _check_positive(self, classes, learning):
-        if not learning or len(classes) >= 2:
-            return
-        if not len(classes):
-            raise ValueError(
-                "WideDeepClassifier needs samples of at least 2 classes with non-zero "
-                "weight, but every row has weight 0 (sample_weight times "
-                "class_weight): give some rows of each class a positive weight."
-            )
-        raise ValueError(
-            "WideDeepClassifier needs samples of at least 2 classes in the data "
-            f"(with non-zero weight), but the data contains only one class: "
-            f"{self.classes_[classes].tolist()}."
-        )
-
-    def _target_state(self):
-        return self.classes_
-
-    def _check_same_outputs(self, old_classes):
-        if not np.array_equal(old_classes, self.classes_):
-            raise ValueError(
-                f"warm_start keeps the output layer, but the classes changed from "
-                f"{old_classes.tolist()} to {self.classes_.tolist()}; set "
-                "warm_start=False."
-            )
-
-    def _n_outputs(self):
-        return 1 if len(self.classes_) == 2 else len(self.classes_)
-
-    def _criterion(self):
-        if len(self.classes_) == 2:
-            return torch.nn.BCEWithLogitsLoss, {}
-        return torch.nn.CrossEntropyLoss, {}
-
-    def _stratify(self, target):
-        return target
-
-    def _output_names(self):
-        return ["weight"] if len(self.classes_) == 2 else list(self.classes_)
+    def _target(self):
+        return ClassTarget(self.class_weight, getattr(self, "classes_", None))
 
     def _scales_temperature(self):
         return self.temperature_scaling
@@ -376,10 +294,3 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
         """
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
-
-
-def _same_classes(a, b):
-    """Whether two ``classes`` arguments (or two Nones) are the same."""
-    if a is None or b is None:
-        return a is None and b is None
-    return np.array_equal(a, b)

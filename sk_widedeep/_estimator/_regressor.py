@@ -1,22 +1,13 @@
 """WideDeepRegressor: the regression face of the shared core."""
 
 import numpy as np
-import torch
 from sklearn.base import RegressorMixin
 
 from .._common._compat import StrOptions, _fit_context
 from ._base import BaseWideDeep
 from ._docstrings import fill_docstring
 from ._persistence import register_estimator
-from ._targets import Moments, check_numbers
-
-LOSSES = {
-    "squared_error": (torch.nn.MSELoss, {}),
-    "absolute_error": (torch.nn.L1Loss, {}),
-    "huber": (torch.nn.HuberLoss, {"delta": 1.0}),
-    "poisson": (torch.nn.PoissonNLLLoss, {"log_input": True, "full": False}),
-}
-"""Each ``loss``: the torch loss of the network's output and the scaled target."""
+from ._targets import LOSSES, NumericTarget
 
 MAX_LOG_RATE = 700.0
 """Largest log rate ``loss="poisson"`` predicts: ``exp(700)`` is about 1e304."""
@@ -207,65 +198,12 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
 
     # The target's part of a fit (see BaseWideDeep).
 
-    def _check_target(self, y, n_rows):
-        return check_numbers(y, n_rows, self.loss)
-
-    def _target_summary(self, target, raw, peak, spec):
-        return Moments.of(target, raw, peak)
-
-    def _group_keys(self, target):
-        return np.zeros(len(target), dtype=np.int8)
-
-    def _fit_target(self, shard_summaries, moments, spec):
-        total = Moments.combine(moments)
-        if self.loss == "poisson":
-            if total.mean <= 0:
-                raise ValueError(
-                    "loss='poisson' needs some positive targets (with positive "
-                    "weight), but every y is 0."
-                )
-            offset, scale = 0.0, total.mean
-        else:
-            # a constant target has no spread: its own size is the unit, so
-            # that 1e-6 is learned as well as 1e6 (1 for a target of zeros)
-            offset, scale = total.mean, total.std or abs(total.mean) or 1.0
-        if not np.isfinite(scale) or not np.isfinite(offset):
-            raise ValueError(
-                "y is too large to standardize in float64 (its standard deviation "
-                "overflows); rescale it, e.g. to thousands or to a log scale."
-            )
-        self.target_offset_, self.target_scale_ = float(offset), float(scale)
-
-    def _encode_target(self, target, shard_summaries):
-        scaled = (target - self.target_offset_) / self.target_scale_
-        return scaled.astype(np.float32), np.zeros(len(target), dtype=np.int64)
-
-    def _groups(self):
-        return 1, lambda keys: np.zeros(len(keys), dtype=np.int64)
-
-    def _group_factors(self, counts):
-        return None
-
-    def _check_positive(self, groups, learning):
-        return None  # sample weights are never all 0 (check_sample_weight)
-
-    def _target_state(self):
-        return None
-
-    def _check_same_outputs(self, state):
-        return None  # one output, whatever the target
-
-    def _n_outputs(self):
-        return 1
-
-    def _criterion(self):
-        return LOSSES[self.loss]
-
-    def _stratify(self, target):
-        return None
-
-    def _output_names(self):
-        return ["weight"]
+    def _target(self):
+        return NumericTarget(
+            self.loss,
+            getattr(self, "target_offset_", None),
+            getattr(self, "target_scale_", None),
+        )
 
     # Predictions.
 

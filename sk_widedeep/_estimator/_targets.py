@@ -1,5 +1,12 @@
 """Targets and row weights: one implementation for one process and every rank.
 
+The target's whole life in a fit is one object, :class:`ClassTarget` for
+the classifier and :class:`NumericTarget` for the regressor: each face
+returns its own (``_target()``), and the shared core calls it to check the
+target, summarize a shard, learn ``classes_`` or the target's scaling,
+encode the target and weigh its rows, keep it across a warm start, and
+choose the loss, the number of outputs and the validation strata.
+
 A fit has one or more *shards* of rows: the whole data in one process, or
 each rank's own rows with ``data_parallel=True``. Every shard summarizes
 its rows (:func:`summarize_shard`: the counts and weight sums of each
@@ -17,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import torch
+from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
@@ -251,3 +260,235 @@ class Moments:
         if not self.count:
             return 0.0
         return float(self.unit * np.sqrt(self.m2 / self.count))
+
+
+class ClassTarget:
+    """A classifier's target: class labels, from check to loss.
+
+    Everything a fit does with ``y`` that depends on it being labels: check
+    them, tell the other shards which labels a shard holds, learn
+    ``classes_`` from every shard, encode the labels for the network, weigh
+    the classes, refuse a fit with fewer than two, keep the classes across a
+    warm start, and choose the loss, the outputs and the validation strata.
+
+    Parameters
+    ----------
+    class_weight : dict, "balanced" or None
+        The classifier's ``class_weight``.
+    classes : ndarray or None, default=None
+        The fitted ``classes_``; None before :meth:`learn`.
+    """
+
+    def __init__(self, class_weight, classes=None):
+        self.class_weight = class_weight
+        self.classes = classes
+
+    def check(self, y, n_rows: int) -> np.ndarray:
+        """Check the labels: a 1d array, one per row, none missing."""
+        return check_labels(y, n_rows)
+
+    def group_keys(self, target):
+        """Return the weight group key of each row: its label."""
+        return target
+
+    def summary(self, target, raw, peak, classes):
+        """Return what a shard tells the others beyond its groups: its classes."""
+        return classes
+
+    def learn(self, shard_summaries, shard_classes, classes) -> dict:
+        """Learn the classes from every shard; return the fitted attributes."""
+        if any(not _same_classes(other, classes) for other in shard_classes):
+            # data-parallel ranks only: one process has one
+            raise ValueError(
+                "data_parallel=True: every rank must pass the same classes to "
+                "partial_fit."
+            )
+        if classes is None:
+            classes = np.concatenate([shard.keys for shard in shard_summaries])
+        self.classes = LabelEncoder().fit(classes).classes_
+        return {"classes_": self.classes}
+
+    def _codes(self, labels) -> np.ndarray:
+        """Return the position of each label in ``classes`` (all known)."""
+        return LabelEncoder().fit(self.classes).transform(labels)
+
+    def encode(self, target, shard_summaries):
+        """Return the network's target of each row, and its weight group."""
+        for shard in shard_summaries:  # the same check on every rank
+            unknown = np.setdiff1d(shard.keys, self.classes)
+            if unknown.size:
+                raise ValueError(
+                    f"y holds labels {unknown.tolist()} that are not in classes_ "
+                    f"{self.classes.tolist()}; pass every class in the first "
+                    "partial_fit call."
+                )
+        codes = self._codes(target).astype(np.int64)
+        encoded = codes.astype(np.float32) if len(self.classes) == 2 else codes
+        return encoded, codes
+
+    def groups(self):
+        """Return the number of weight groups, and the map from keys to groups."""
+        return len(self.classes), self._codes
+
+    def group_factors(self, counts):
+        """Each class's weight (``class_weight``), or None for none."""
+        if self.class_weight is None:
+            return None
+        return class_factors(self.class_weight, self.classes, counts)
+
+    def check_positive(self, classes, learning: bool) -> None:
+        """Refuse a fit whose weighted rows hold fewer than two classes."""
+        if not learning or len(classes) >= 2:
+            return
+        if not len(classes):
+            raise ValueError(
+                "WideDeepClassifier needs samples of at least 2 classes with non-zero "
+                "weight, but every row has weight 0 (sample_weight times "
+                "class_weight): give some rows of each class a positive weight."
+            )
+        raise ValueError(
+            "WideDeepClassifier needs samples of at least 2 classes in the data "
+            f"(with non-zero weight), but the data contains only one class: "
+            f"{self.classes[classes].tolist()}."
+        )
+
+    def state(self):
+        """Return what a warm start must keep: the classes."""
+        return self.classes
+
+    def check_same(self, old_classes) -> None:
+        """Refuse a warm start whose classes changed (the output layer is kept)."""
+        if not np.array_equal(old_classes, self.classes):
+            raise ValueError(
+                f"warm_start keeps the output layer, but the classes changed from "
+                f"{old_classes.tolist()} to {self.classes.tolist()}; set "
+                "warm_start=False."
+            )
+
+    @property
+    def n_outputs(self) -> int:
+        """One logit for two classes, else one per class."""
+        return 1 if len(self.classes) == 2 else len(self.classes)
+
+    @property
+    def criterion(self):
+        """The torch loss class and its parameters."""
+        if len(self.classes) == 2:
+            return torch.nn.BCEWithLogitsLoss, {}
+        return torch.nn.CrossEntropyLoss, {}
+
+    def stratify(self, target):
+        """Return the validation split's strata: the labels."""
+        return target
+
+    @property
+    def output_names(self) -> list:
+        """The wide weights' columns."""
+        return ["weight"] if len(self.classes) == 2 else list(self.classes)
+
+
+def _same_classes(a, b):
+    """Whether two ``classes`` arguments are the same (None for none)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return np.array_equal(a, b)
+
+
+LOSSES = {
+    "squared_error": (torch.nn.MSELoss, {}),
+    "absolute_error": (torch.nn.L1Loss, {}),
+    "huber": (torch.nn.HuberLoss, {"delta": 1.0}),
+    "poisson": (torch.nn.PoissonNLLLoss, {"log_input": True, "full": False}),
+}
+"""Each ``loss``: the torch loss of the network's output and the scaled target."""
+
+
+class NumericTarget:
+    """A regressor's target: numbers, from check to loss.
+
+    Check them (finite, at least 0 for Poisson), summarize each shard's
+    moments, learn the scaling (``target_offset_``, ``target_scale_``) from
+    every shard, and encode the scaled target; one weight group, one output,
+    no strata, and the loss of ``loss``.
+
+    Parameters
+    ----------
+    loss : str
+        The regressor's ``loss`` (a key of :data:`LOSSES`).
+    offset, scale : float or None, default=None
+        The fitted scaling; None before :meth:`learn`.
+    """
+
+    n_outputs = 1
+    output_names = ["weight"]
+
+    def __init__(self, loss: str, offset=None, scale=None):
+        self.loss = loss
+        self.offset = offset
+        self.scale = scale
+
+    def check(self, y, n_rows: int) -> np.ndarray:
+        """Check the target: one finite number per row, >= 0 for Poisson."""
+        return check_numbers(y, n_rows, self.loss)
+
+    def group_keys(self, target):
+        """One weight group for every row."""
+        return np.zeros(len(target), dtype=np.int8)
+
+    def summary(self, target, raw, peak, spec):
+        """Return what a shard tells the others: its target's weighted moments."""
+        return Moments.of(target, raw, peak)
+
+    def learn(self, shard_summaries, moments, spec) -> dict:
+        """Learn the target's scaling from every shard's moments."""
+        total = Moments.combine(moments)
+        if self.loss == "poisson":
+            if total.mean <= 0:
+                raise ValueError(
+                    "loss='poisson' needs some positive targets (with positive "
+                    "weight), but every y is 0."
+                )
+            offset, scale = 0.0, total.mean
+        else:
+            # a constant target has no spread: its own size is the unit, so
+            # that 1e-6 is learned as well as 1e6 (1 for a target of zeros)
+            offset, scale = total.mean, total.std or abs(total.mean) or 1.0
+        if not np.isfinite(scale) or not np.isfinite(offset):
+            raise ValueError(
+                "y is too large to standardize in float64 (its standard deviation "
+                "overflows); rescale it, e.g. to thousands or to a log scale."
+            )
+        self.offset, self.scale = float(offset), float(scale)
+        return {"target_offset_": self.offset, "target_scale_": self.scale}
+
+    def encode(self, target, shard_summaries):
+        """Return the scaled target of each row, and its weight group (0)."""
+        scaled = (target - self.offset) / self.scale
+        return scaled.astype(np.float32), np.zeros(len(target), dtype=np.int64)
+
+    def groups(self):
+        """One weight group."""
+        return 1, lambda keys: np.zeros(len(keys), dtype=np.int64)
+
+    def group_factors(self, counts):
+        """None: no group weights."""
+        return None
+
+    def check_positive(self, groups, learning: bool) -> None:
+        """Nothing to refuse: sample weights are never all 0 (check_sample_weight)."""
+
+    def state(self):
+        """Nothing a warm start must keep: one output, whatever the target."""
+        return None
+
+    def check_same(self, state) -> None:
+        """Nothing to refuse: one output, whatever the target."""
+
+    @property
+    def criterion(self):
+        """The torch loss class and its parameters."""
+        return LOSSES[self.loss]
+
+    def stratify(self, target):
+        """No strata."""
+        return None

@@ -41,6 +41,27 @@ class OptimizerSpec(NamedTuple):
     l2: float = 0.0
 
 
+def check_regularization(spec: OptimizerSpec, part: str, rows_only=None) -> None:
+    """Refuse a regularization the part's optimizer cannot apply.
+
+    L1 needs FTRL; so does L2 when a step may change only the rows that have
+    a gradient (``rows_only``; None: for the named optimizers, whose wide
+    part steps so).
+    """
+    optimizer, _, l1, l2 = spec
+    if optimizer == "ftrl":
+        return
+    if rows_only is None:
+        rows_only = optimizer in OPTIMIZERS
+    if l1 or (rows_only and l2):
+        name = f"{part}_l1" if l1 else f"{part}_l2"
+        raise ValueError(
+            f"{name} needs {part}_optimizer='ftrl': {optimizer!r} cannot regularize "
+            f"the {part} part's sparse weights. Use {part}_optimizer='ftrl', or set "
+            f"{name}=0."
+        )
+
+
 def make_optimizer(
     spec: OptimizerSpec, params, part: str, *, sparse: bool, rows_only=None
 ):
@@ -64,13 +85,7 @@ def make_optimizer(
     rows_only = sparse if rows_only is None else rows_only
     if optimizer == "ftrl":
         return FTRL(params, lr=DEFAULT_LR["ftrl"] if lr == "auto" else lr, l1=l1, l2=l2)
-    if l1 or (rows_only and l2):
-        name = f"{part}_l1" if l1 else f"{part}_l2"
-        raise ValueError(
-            f"{name} needs {part}_optimizer='ftrl': {optimizer!r} cannot regularize "
-            f"the {part} part's sparse weights. Use {part}_optimizer='ftrl', or set "
-            f"{name}=0."
-        )
+    check_regularization(spec, part, rows_only)
     kwargs = {} if lr == "auto" else {"lr": lr}
     if isinstance(optimizer, str):
         kwargs.setdefault("lr", DEFAULT_LR[optimizer])
