@@ -6,8 +6,8 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.validation import column_or_1d
 
 from .._common._compat import StrOptions, _fit_context
+from .._common._docstrings import fill_docstring
 from ._base import BaseWideDeep
-from ._docstrings import fill_docstring
 from ._persistence import register_estimator
 from ._targets import ClassTarget
 
@@ -86,8 +86,7 @@ class WideDeepClassifier(ClassifierMixin, BaseWideDeep):
 
     References
     ----------
-    .. [1] H.-T. Cheng et al., "Wide & Deep Learning for Recommender Systems",
-       DLRS 2016, :arxiv:`1606.07792`.
+    %(paper_reference)s
 
     Examples
     --------

@@ -1,10 +1,12 @@
 """The paper's configuration of Wide & Deep, as a ready-made estimator."""
 
+from .._common._docstrings import fill_docstring
 from .._transformers._cross_product import CrossProductTransformer
 from .._transformers._embedding import EmbeddingEncoder
 from ._classifier import WideDeepClassifier
 
 
+@fill_docstring
 def paper_preset(
     *,
     wide_columns="auto",
@@ -61,8 +63,7 @@ def paper_preset(
 
     References
     ----------
-    .. [1] H.-T. Cheng et al., "Wide & Deep Learning for Recommender Systems",
-       DLRS 2016, :arxiv:`1606.07792`.
+    %(paper_reference)s
 
     Examples
     --------

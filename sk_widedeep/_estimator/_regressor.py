@@ -4,8 +4,8 @@ import numpy as np
 from sklearn.base import RegressorMixin
 
 from .._common._compat import StrOptions, _fit_context
+from .._common._docstrings import fill_docstring
 from ._base import BaseWideDeep
-from ._docstrings import fill_docstring
 from ._persistence import register_estimator
 from ._targets import LOSSES, NumericTarget
 
@@ -73,8 +73,7 @@ class WideDeepRegressor(RegressorMixin, BaseWideDeep):
 
     References
     ----------
-    .. [1] H.-T. Cheng et al., "Wide & Deep Learning for Recommender Systems",
-       DLRS 2016, :arxiv:`1606.07792`.
+    %(paper_reference)s
 
     Examples
     --------

@@ -34,6 +34,7 @@ from .._common._compat import (
     _check_feature_names_in,
     _get_output_config,
 )
+from .._common._docstrings import fill_docstring
 from .._common._ragged import Ragged
 from ._transformer import ColumnEncoder
 
@@ -65,6 +66,7 @@ def numbers_by_category(columns, n_columns: int) -> list[tuple[int, int]]:
     return pairs[:AUTO_CROSS_MAX_CROSSES]
 
 
+@fill_docstring
 class CrossProductTransformer(ColumnEncoder):
     r"""One-hot and cross-product features: the wide part of Wide & Deep.
 
@@ -196,8 +198,7 @@ class CrossProductTransformer(ColumnEncoder):
 
     References
     ----------
-    .. [1] H.-T. Cheng et al., "Wide & Deep Learning for Recommender Systems",
-       DLRS 2016, :arxiv:`1606.07792`.
+    %(paper_reference)s
 
     Examples
     --------
@@ -499,6 +500,7 @@ class CrossProductTransformer(ColumnEncoder):
     def _arrays(self, indices):
         return {"wide_indices": indices}  # an array, or a Ragged
 
+    @fill_docstring
     def get_feature_names_out(self, input_features=None):
         """Get the name of every slot, e.g. ``education=Bachelors&occupation=Sales``.
 
@@ -508,9 +510,7 @@ class CrossProductTransformer(ColumnEncoder):
 
         Parameters
         ----------
-        input_features : array-like of str or None, default=None
-            Input feature names; ``None`` uses ``feature_names_in_``, or
-            ``x0, x1, ...`` when fit saw no names.
+        %(input_features)s
 
         Returns
         -------

@@ -21,6 +21,7 @@ from .._coding._vocabulary import (
     feature_name,
 )
 from .._common._compat import Interval, StrOptions, _check_feature_names_in
+from .._common._docstrings import fill_docstring
 from .._common._ragged import Ragged
 from ._transformer import ColumnEncoder
 
@@ -621,14 +622,13 @@ class EmbeddingEncoder(ColumnEncoder):
         """Exact keys of every embedded input's codes (for warm start)."""
         return [coder.exact_keys for coder in self._coders]
 
+    @fill_docstring
     def get_feature_names_out(self, input_features=None):
         """Get the names of the output columns.
 
         Parameters
         ----------
-        input_features : array-like of str or None, default=None
-            Input feature names; ``None`` uses ``feature_names_in_``, or
-            ``x0, x1, ...`` when fit saw no names.
+        %(input_features)s
 
         Returns
         -------

@@ -1,9 +1,12 @@
-"""The parameter and attribute descriptions the two estimators share.
+"""The docstring text that several public objects share.
 
-Each face's docstring holds the lines ``%(model_parameters)s``,
-``%(training_parameters)s`` and ``%(fitted_attributes)s``;
-:func:`fill_docstring` puts the shared text there, so that it is written
-once and reads, in each class's documentation, as if written for it.
+The two estimators' parameter and attribute descriptions (the lines
+``%(model_parameters)s``, ``%(training_parameters)s`` and
+``%(fitted_attributes)s`` of each face's docstring), the paper's reference
+(``%(paper_reference)s``) and the transformers' ``input_features``
+(``%(input_features)s``): :func:`fill_docstring` puts the shared text
+there, so that it is written once and reads, in each documentation, as if
+written for it.
 """
 
 MODEL_PARAMETERS = """\
@@ -165,15 +168,33 @@ FITTED_ATTRIBUTES = """\
 """
 
 
-def fill_docstring(cls):
-    """Put the shared parameter and attribute descriptions into ``cls``'s docstring.
+PAPER_REFERENCE = """\
+    .. [1] H.-T. Cheng et al., "Wide & Deep Learning for Recommender Systems",
+       DLRS 2016, :arxiv:`1606.07792`.
+"""
 
-    The face's docstring holds the lines ``%(model_parameters)s``,
-    ``%(training_parameters)s`` and ``%(fitted_attributes)s``.
+INPUT_FEATURES = """\
+        input_features : array-like of str or None, default=None
+            Input feature names; ``None`` uses ``feature_names_in_``, or
+            ``x0, x1, ...`` when fit saw no names.
+"""
+
+SHARED = {
+    "    %(model_parameters)s\n": MODEL_PARAMETERS,
+    "    %(training_parameters)s\n": TRAINING_PARAMETERS,
+    "    %(fitted_attributes)s\n": FITTED_ATTRIBUTES,
+    "    %(paper_reference)s\n": PAPER_REFERENCE,
+    "        %(input_features)s\n": INPUT_FEATURES,
+}
+"""Each placeholder line, and the text that replaces it."""
+
+
+def fill_docstring(obj):
+    """Put the shared text into ``obj``'s docstring (a class or a function).
+
+    The docstring holds placeholder lines (:data:`SHARED`), such as
+    ``%(model_parameters)s`` or ``%(paper_reference)s``.
     """
-    cls.__doc__ = (
-        cls.__doc__.replace("    %(model_parameters)s\n", MODEL_PARAMETERS)
-        .replace("    %(training_parameters)s\n", TRAINING_PARAMETERS)
-        .replace("    %(fitted_attributes)s\n", FITTED_ATTRIBUTES)
-    )
-    return cls
+    for placeholder, text in SHARED.items():
+        obj.__doc__ = obj.__doc__.replace(placeholder, text)
+    return obj
