@@ -13,11 +13,11 @@ prints five probabilities, which must agree between the checkouts. Run::
 import argparse
 import os
 import statistics
-import subprocess
-import sys
+
+from harness import fresh_json
 
 CHILD = """
-import sys, time, warnings
+import json, sys, time, warnings
 sys.path.insert(0, sys.argv[1])
 import numpy as np
 from sk_widedeep import WideDeepClassifier
@@ -38,7 +38,8 @@ for _ in range(500):
     start = time.perf_counter()
     clf.predict_proba(row)
     times.append(time.perf_counter() - start)
-print(fit, np.median(times) * 1e3, clf.predict_proba(X[:5])[:, 1].round(6).tolist())
+proba = clf.predict_proba(X[:5])[:, 1].round(6).tolist()
+print(json.dumps([fit, np.median(times) * 1e3, str(proba)]))
 """
 
 
@@ -51,14 +52,8 @@ def main():
     results = {args.before: [], args.after: []}
     for _ in range(args.runs):
         for path in results:  # alternated, so drifts hit both sides
-            out = subprocess.run(
-                [sys.executable, "-c", CHILD, path],
-                check=True,
-                capture_output=True,
-                text=True,
-                env={**os.environ, "OMP_NUM_THREADS": "1"},
-            ).stdout.split(maxsplit=2)
-            results[path].append((float(out[0]), float(out[1]), out[2].strip()))
+            env = {**os.environ, "OMP_NUM_THREADS": "1"}
+            results[path].append(fresh_json(CHILD, path, env=env))
     for path, rows in results.items():
         fit = statistics.median(r[0] for r in rows)
         predict = statistics.median(r[1] for r in rows)

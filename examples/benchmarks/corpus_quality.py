@@ -51,8 +51,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from corpus import SETS, SMALL_SETS, available, linear_baseline, split
-from defaults_study import lightgbm, scores, timed_fit
-from sklearn.ensemble import HistGradientBoostingClassifier
+from harness import REFERENCES, reference, rst_table, timed_fit, warm_up, write_rst
+from harness import classification_scores as scores
 
 from sk_widedeep import EmbeddingEncoder, WideDeepClassifier
 
@@ -80,8 +80,8 @@ def make(model, seed, n_rows):
         return WideDeepClassifier(random_state=seed)
     if model == "before":
         return WideDeepClassifier(random_state=seed, **before_round_2(n_rows))
-    if model == "LightGBM":
-        return lightgbm(seed)
+    if model in REFERENCES:
+        return reference(model, seed)
     if model == "linear":
         return linear_baseline(seed)
     if model in NETWORKS:
@@ -89,7 +89,7 @@ def make(model, seed, n_rows):
 
         kind = RealMLP_TD_Classifier if model == "RealMLP-TD" else TabM_D_Classifier
         return kind(random_state=seed, device="cpu", n_threads=1)
-    return HistGradientBoostingClassifier(random_state=seed)
+    raise ValueError(f"unknown model {model!r}")
 
 
 def network_columns(frame, train):
@@ -226,17 +226,6 @@ def target_summary(wide):
     return text
 
 
-def rst_table(header, rows):
-    widths = [
-        max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)
-    ]
-    rule = "  ".join("=" * w for w in widths)
-    line = lambda cells: "  ".join(  # noqa: E731
-        str(c).ljust(w) for c, w in zip(cells, widths, strict=True)
-    ).rstrip()
-    return "\n".join([rule, line(header), rule, *map(line, rows), rule])
-
-
 SHORT = {
     "defaults": "ours",
     "before": "ours before",
@@ -270,7 +259,7 @@ def _cell(fmt, value):
     return "" if np.isnan(value) else fmt.format(value)
 
 
-def write_rst(path, wide, ci, summary, models=MODELS):
+def quality_rst(wide, ci, summary, models=MODELS):
     models = list(models)
     blocks = []
     for metric, title, fmt in [
@@ -293,13 +282,7 @@ def write_rst(path, wide, ci, summary, models=MODELS):
                 row.append(f"[{low:+.4f}, {high:+.4f}]")
             rows.append(row)
         blocks.append(f"{title}:\n\n{rst_table(header, rows)}")
-    text = (
-        ".. Written by examples/benchmarks/corpus_quality.py; do not edit.\n\n"
-        + "\n\n".join(blocks)
-        + f"\n\n{summary}\n"
-    )
-    with open(path, "w") as file:
-        file.write(text)
+    return "\n\n".join(blocks) + f"\n\n{summary}"
 
 
 def draw(figure, probabilities):
@@ -349,9 +332,9 @@ def main():
         models = NETWORK_MODELS
         largest = max(NETWORK_MAX_ROWS.values())
         names = [n for n in names if len(split(n)[0]) <= largest]
-    from defaults_study import warm_up
-
-    warm_up()
+    warm_up(
+        [lambda m=m: make(m, 0, 200) for m in (*REFERENCES, "defaults")], [0, 1] * 100
+    )
     if args.networks:  # their first fit imports lightning: not timed
         X = pd.DataFrame({"a": np.arange(200.0), "b": list("xy") * 100})
         for model in NETWORKS:
@@ -392,7 +375,7 @@ def main():
     summary = network_summary(wide) if args.networks else target_summary(wide)
     print(summary)
     if args.rst:
-        write_rst(args.rst, wide, ci, summary, models)
+        write_rst(args.rst, "corpus_quality.py", quality_rst(wide, ci, summary, models))
     if args.figure:
         draw(args.figure, probabilities)
 

@@ -22,16 +22,20 @@ deviation over seeds) of the log loss.
 """
 
 import argparse
-import csv
-import time
-import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from corpus import SETS, SMALL_SETS, available, linear_baseline, split, validation_split
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.metrics import log_loss, roc_auc_score
+from harness import (
+    REFERENCES,
+    classification_scores,
+    reference,
+    rst_table,
+    run_study,
+    timed_fit,
+    warm_up,
+    write_rst,
+)
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
 
@@ -107,21 +111,12 @@ VARIANTS = {
     "n_members=8": {"n_members": 8},
     "wide: the linear baseline's features": "linear_features",
 }
-REFERENCES = ("LightGBM", "HistGradientBoosting")
 FIELDS = ["set", "model", "seed", "log_loss", "auc", "fit_seconds", "epochs"]
 
 
-def lightgbm(seed):
-    from lightgbm import LGBMClassifier
-
-    return LGBMClassifier(random_state=seed, verbose=-1)
-
-
 def make(model, seed):
-    if model == "LightGBM":
-        return lightgbm(seed)
-    if model == "HistGradientBoosting":
-        return HistGradientBoostingClassifier(random_state=seed)
+    if model in REFERENCES:
+        return reference(model, seed)
     if model == "linear":
         return linear_baseline(seed)
     variant = VARIANTS[model]
@@ -132,54 +127,14 @@ def make(model, seed):
     return WideDeepClassifier(random_state=seed, **variant)
 
 
-def scores(y, proba, classes):
-    loss = log_loss(y, proba, labels=classes)
-    if len(classes) == 2:
-        auc = roc_auc_score(y == classes[1], proba[:, 1])
-    else:
-        auc = roc_auc_score(y, proba, labels=classes, multi_class="ovr")
-    return loss, auc
-
-
-def gradient_boosting_columns(*frames):
-    """HistGradientBoosting takes categories of at most 255 values: larger
-    categorical columns (ids) become their integer codes, as numbers."""
-    first = frames[0]
-    wide = [
-        c
-        for c in first.columns
-        if isinstance(first[c].dtype, pd.CategoricalDtype)
-        and len(first[c].cat.categories) > 255
-    ]
-    return [f.assign(**{c: f[c].cat.codes.astype(float) for c in wide}) for f in frames]
-
-
-def timed_fit(estimator, model, X_fit, X_score, y_fit):
-    """Fit ``estimator`` (a ``model``); return the seconds and X_score as it takes."""
-    if model == "HistGradientBoosting":
-        X_fit, X_score = gradient_boosting_columns(X_fit, X_score)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # e.g. the id-column warning
-        estimator.fit(X_fit, y_fit)
-    return time.perf_counter() - start, X_score
-
-
 def fit_and_score(model, seed, data):
     X_fit, X_valid, y_fit, y_valid = data
     estimator = make(model, seed)
     seconds, X_valid = timed_fit(estimator, model, X_fit, X_valid, y_fit)
-    loss, auc = scores(y_valid, estimator.predict_proba(X_valid), estimator.classes_)
+    proba = estimator.predict_proba(X_valid)
+    loss, auc = classification_scores(y_valid, proba, estimator.classes_)
     epochs = getattr(estimator, "n_iter_", "")
     return {"log_loss": loss, "auc": auc, "fit_seconds": seconds, "epochs": epochs}
-
-
-def warm_up(references=REFERENCES):
-    """One small fit of each kind, so that no timing pays first-call costs."""
-    X, y = pd.DataFrame({"a": np.arange(200.0), "b": list("xy") * 100}), [0, 1] * 100
-    X["b"] = X["b"].astype("category")
-    for model in (*references, "defaults"):
-        make(model, 0).fit(X, y)
 
 
 def summary(results):
@@ -209,10 +164,8 @@ def summary(results):
     return table
 
 
-def write_rst(path, table):
+def summary_rst(table):
     """The summary as a reStructuredText table, for the documentation."""
-    from corpus_quality import rst_table
-
     header = [
         "variant",
         "log loss <= LightGBM",
@@ -236,13 +189,7 @@ def write_rst(path, table):
         ]
         for name, row in table.iterrows()
     ]
-    text = (
-        ".. Written by examples/benchmarks/defaults_study.py --rst; do not edit.\n\n"
-        + rst_table(header, rows)
-        + "\n"
-    )
-    with open(path, "w") as file:
-        file.write(text)
+    return rst_table(header, rows)
 
 
 def per_set(results, models):
@@ -271,35 +218,22 @@ def main():
         parser.error(f"unknown variants {sorted(unknown)}; known: {list(VARIANTS)}")
     sets = SMALL_SETS if args.small else SETS
     names = args.sets or available(sets)
-    out = Path(args.out)
-    done = set()
-    if out.exists():
-        old = pd.read_csv(out)
-        done = set(zip(old["set"], old["model"], old["seed"], strict=True))
-    warm_up(references)
-    with out.open("a", newline="") as file:
-        writer = csv.DictWriter(file, FIELDS)
-        if not done:
-            writer.writeheader()
-        for name in names:
-            X_train, _, y_train, _ = split(name)
-            data = validation_split(X_train, y_train)
-            for seed in args.seeds:
-                # alternate: LightGBM, a variant of ours, HGB, the next one...
-                todo = [*references, *args.variants]
-                todo = [m for m in todo if (name, m, seed) not in done]
-                for model in todo:
-                    row = {"set": name, "model": model, "seed": seed}
-                    row.update(fit_and_score(model, seed, data))
-                    writer.writerow(row)
-                    file.flush()
-                    print(
-                        f"{name:22s} {model:46s} seed {seed}  log loss "
-                        f"{row['log_loss']:.4f}  AUC {row['auc']:.4f}  "
-                        f"{row['fit_seconds']:6.2f} s {row['epochs']}",
-                        flush=True,
-                    )
-    results = pd.read_csv(out)
+    warm_up([lambda m=m: make(m, 0) for m in (*references, "defaults")], [0, 1] * 100)
+    # alternate: LightGBM, a variant of ours, HGB, the next one...
+    models = [*references, *args.variants]
+    results = run_study(
+        args.out,
+        FIELDS,
+        names,
+        lambda name: [(m, seed) for seed in args.seeds for m in models],
+        lambda name: validation_split(*split(name)[::2]),
+        lambda data, model, seed: fit_and_score(model, seed, data),
+        lambda row: (
+            f"{row['set']:22s} {row['model']:46s} seed {row['seed']}  log loss "
+            f"{row['log_loss']:.4f}  AUC {row['auc']:.4f}  "
+            f"{row['fit_seconds']:6.2f} s {row['epochs']}"
+        ),
+    )
     results = results[results.model.isin([*references, *args.variants])]
     results = results[results.set.isin(names) & results.seed.isin(args.seeds)]
     pd.set_option("display.width", 250)
@@ -307,7 +241,7 @@ def main():
     table = summary(results)
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
     if args.rst:
-        write_rst(args.rst, table)
+        write_rst(args.rst, "defaults_study.py --rst", summary_rst(table))
     print()
     shown = [*references, *args.variants[:6]]
     print(per_set(results, shown).to_string(float_format=lambda v: f"{v:.4f}"))

@@ -18,11 +18,9 @@ medians are printed)::
 """
 
 import argparse
-import json
-import subprocess
-import sys
 
 import numpy as np
+from harness import fresh_json
 
 CHILD = """
 import json, sys, time
@@ -72,10 +70,7 @@ LIGHTGBM = (
 
 def child(preamble="", split=True, fit_call=OURS):
     code = CHILD.format(preamble=preamble, split=split, fit_call=fit_call)
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return fresh_json(code)
 
 
 def main():

@@ -16,11 +16,10 @@ conditions.
 """
 
 import argparse
-import subprocess
-import sys
 
 import numpy as np
 from corpus import SETS, available
+from harness import fresh_json
 
 CHILD = """
 import sys, time, warnings
@@ -43,10 +42,7 @@ print(time.perf_counter() - start)
 
 def fresh_fit(name, ours, checkout=None):
     code = CHILD.format(name=name, ours=ours, checkout=str(checkout or ""))
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    return float(out.stdout.strip().splitlines()[-1])
+    return float(fresh_json(code))
 
 
 def main():

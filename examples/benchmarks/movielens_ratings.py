@@ -48,12 +48,12 @@ the seeds agree); the baselines are deterministic and fitted once. Run from
 """
 
 import argparse
-import time
-import warnings
 
 import numpy as np
 import pandas as pd
+from harness import reference, regression_scores, rst_table, timed_fit, write_rst
 from regression_corpus import load, split, validation_split
+from sklearn.metrics import root_mean_squared_error as rmse
 
 # the damping values the baseline chooses from, for the items and the users
 GRID = (0.0, 1.0, 2.0, 5.0, 10.0, 25.0)
@@ -123,12 +123,6 @@ class BiasBaseline:
         return biases.reindex(keys).fillna(0.0).to_numpy()
 
 
-def rmse(y, prediction):
-    """The root mean squared error."""
-    error = np.asarray(y, dtype=np.float64) - np.asarray(prediction, dtype=np.float64)
-    return float(np.sqrt(np.mean(error**2)))
-
-
 class TunedBiasBaseline(BiasBaseline):
     """``BiasBaseline`` with its two dampings chosen on a validation split.
 
@@ -169,9 +163,7 @@ def make(model, seed):
     if model == "plain_means":
         return BiasBaseline(0.0, 0.0)
     if model == "lightgbm":
-        from lightgbm import LGBMRegressor
-
-        return LGBMRegressor(random_state=seed, verbose=-1)
+        return reference("LightGBM", seed, "regression")
     from sk_widedeep import WideDeepRegressor
 
     if model == "defaults":
@@ -192,12 +184,8 @@ def evaluate(model, seed, data):
     """Fit ``model`` on the training ratings; its test RMSE, MAE and fit seconds."""
     X_train, X_test, y_train, y_test = data
     estimator = make(model, seed)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # e.g. the id-column warning
-        estimator.fit(X_train, y_train)
-    seconds = time.perf_counter() - start
-    prediction = np.asarray(estimator.predict(X_test), dtype=np.float64).ravel()
+    seconds, _ = timed_fit(estimator, model, X_train, X_test, y_train)
+    test_rmse, test_mae, _ = regression_scores(y_test, estimator.predict(X_test))
     dampings = ""
     if model == "baseline":
         dampings = (
@@ -207,8 +195,8 @@ def evaluate(model, seed, data):
     return {
         "model": model,
         "seed": seed,
-        "rmse": rmse(y_test, prediction),
-        "mae": float(np.mean(np.abs(y_test - prediction))),
+        "rmse": test_rmse,
+        "mae": test_mae,
         "fit_seconds": seconds,
         "epochs": getattr(estimator, "n_iter_", ""),
         "dampings": dampings,
@@ -234,10 +222,8 @@ def table(runs):
     return out
 
 
-def write_rst(path, summary, runs):
+def ratings_rst(summary, runs):
     """The table as reStructuredText, for docs/quality.rst."""
-    from corpus_quality import rst_table
-
     header = ["model", "test RMSE", "test MAE", "seeds", "fit seconds"]
 
     def cell(row, metric):
@@ -262,13 +248,7 @@ def write_rst(path, summary, runs):
         ]
         for name, row in summary.iterrows()
     ]
-    text = (
-        ".. Written by examples/benchmarks/movielens_ratings.py --rst; do not edit.\n\n"
-        + rst_table(header, rows)
-        + f"\n\n{note}.\n"
-    )
-    with open(path, "w") as file:
-        file.write(text)
+    return f"{rst_table(header, rows)}\n\n{note}."
 
 
 def main():
@@ -299,7 +279,7 @@ def main():
     print()
     print(summary.to_string(float_format=lambda v: f"{v:.4f}"))
     if args.rst:
-        write_rst(args.rst, summary, runs)
+        write_rst(args.rst, "movielens_ratings.py --rst", ratings_rst(summary, runs))
 
 
 if __name__ == "__main__":

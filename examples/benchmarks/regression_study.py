@@ -36,15 +36,21 @@ squared-error fit: it is reported for its MAE, not ranked fairly on RMSE.
 """
 
 import argparse
-import csv
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from defaults_study import timed_fit
+from harness import (
+    REFERENCES,
+    reference,
+    regression_scores,
+    rst_table,
+    run_study,
+    timed_fit,
+    warm_up,
+    write_rst,
+)
 from regression_corpus import COUNTS, SETS, available, load, split, validation_split
-from sklearn.ensemble import HistGradientBoostingRegressor
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder
 
@@ -67,23 +73,13 @@ VARIANTS = {
     },
 }
 COUNT_ONLY = {"loss='poisson'"}
-REFERENCES = ("LightGBM", "HistGradientBoosting")
 FIELDS = ["set", "model", "seed", "rmse", "mae", "r2", "fit_seconds", "epochs"]
-
-
-def lightgbm(seed):
-    """LightGBM's regressor with its defaults (and its own thread count)."""
-    from lightgbm import LGBMRegressor
-
-    return LGBMRegressor(random_state=seed, verbose=-1)
 
 
 def make(model, seed):
     """An unfitted estimator: a reference's defaults or one of our variants."""
-    if model == "LightGBM":
-        return lightgbm(seed)
-    if model == "HistGradientBoosting":
-        return HistGradientBoostingRegressor(random_state=seed)
+    if model in REFERENCES:
+        return reference(model, seed, "regression")
     from sk_widedeep import WideDeepRegressor
 
     return WideDeepRegressor(random_state=seed, **VARIANTS[model])
@@ -94,30 +90,6 @@ def runs_on(model, name):
     return model not in COUNT_ONLY or name in COUNTS
 
 
-def scores(y, prediction):
-    """RMSE, MAE and R² of a prediction; NaN when it has non-finite values.
-
-    Parameters
-    ----------
-    y : ndarray of shape (n_samples,)
-        The true target.
-    prediction : array-like of shape (n_samples,)
-        The predicted one.
-
-    Returns
-    -------
-    rmse, mae, r2 : float
-    """
-    prediction = np.asarray(prediction, dtype=np.float64).ravel()
-    if not np.all(np.isfinite(prediction)):
-        return np.nan, np.nan, np.nan
-    error = np.asarray(y, dtype=np.float64) - prediction
-    rmse = float(np.sqrt(np.mean(error**2)))
-    mae = float(np.mean(np.abs(error)))
-    r2 = float(1.0 - np.sum(error**2) / np.sum((y - np.mean(y)) ** 2))
-    return rmse, mae, r2
-
-
 def fit_and_score(model, seed, data):
     """Fit ``model`` on the fit rows of ``data``; score it on its validation rows."""
     X_fit, X_valid, y_fit, y_valid = data
@@ -126,7 +98,7 @@ def fit_and_score(model, seed, data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         prediction = estimator.predict(X_valid)
-    rmse, mae, r2 = scores(y_valid, prediction)
+    rmse, mae, r2 = regression_scores(y_valid, prediction)
     epochs = getattr(estimator, "n_iter_", "")
     return {
         "rmse": rmse,
@@ -135,15 +107,6 @@ def fit_and_score(model, seed, data):
         "fit_seconds": seconds,
         "epochs": epochs,
     }
-
-
-def warm_up(variants):
-    """One small fit of each kind, so that no timing pays first-call costs."""
-    X = pd.DataFrame({"a": np.arange(200.0), "b": list("xy") * 100})
-    X["b"] = X["b"].astype("category")
-    y = np.arange(200.0) % 7
-    for model in (*REFERENCES, *(["defaults"] if variants else [])):
-        make(model, 0).fit(X, y)
 
 
 def summary(results):
@@ -186,18 +149,8 @@ def summary(results):
     return pd.DataFrame(rows).T.sort_values("mean rank (RMSE)")
 
 
-def write_rst(path, table):
-    """The summary as a reStructuredText table, for the documentation.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file written.
-    table : DataFrame
-        ``summary`` of the study.
-    """
-    from corpus_quality import rst_table
-
+def summary_rst(table):
+    """The summary as a reStructuredText table, with its notes."""
     header = [
         "variant", "sets", "RMSE <= LightGBM", "MAE <= LightGBM", "RMSE / LightGBM",
         "MAE / LightGBM", "R² - LightGBM", "mean rank", "fit time / LightGBM",
@@ -223,13 +176,7 @@ def write_rst(path, table):
         "RMSE. ``loss='poisson'`` runs on the count sets only "
         f"({', '.join(f'``{name}``' for name in COUNTS)})."
     )
-    text = (
-        ".. Written by examples/benchmarks/regression_study.py --rst; do not edit.\n\n"
-        + rst_table(header, rows)
-        + f"\n\n{notes}\n"
-    )
-    with open(path, "w") as file:
-        file.write(text)
+    return f"{rst_table(header, rows)}\n\n{notes}"
 
 
 def per_set(results, models):
@@ -260,36 +207,30 @@ def main():
     if unknown:
         parser.error(f"unknown sets {sorted(unknown)}; known: {list(SETS)}")
     names = args.sets or available()
-    out = Path(args.out)
-    done = set()
-    if out.exists():
-        old = pd.read_csv(out)
-        done = set(zip(old["set"], old["model"], old["seed"], strict=True))
-    warm_up(args.variants)
-    with out.open("a", newline="") as file:
-        writer = csv.DictWriter(file, FIELDS)
-        if not out.exists() or out.stat().st_size == 0:
-            writer.writeheader()
-        for name in names:
-            X_train, _, y_train, _ = split(*load(name))
-            data = validation_split(X_train, y_train)
-            for seed in args.seeds:
-                # alternate: LightGBM, a variant of ours, HGB, the next one...
-                todo = [*REFERENCES, *args.variants]
-                todo = [m for m in todo if runs_on(m, name)]
-                todo = [m for m in todo if (name, m, seed) not in done]
-                for model in todo:
-                    row = {"set": name, "model": model, "seed": seed}
-                    row.update(fit_and_score(model, seed, data))
-                    writer.writerow(row)
-                    file.flush()
-                    print(
-                        f"{name:18s} {model:36s} seed {seed}  RMSE {row['rmse']:.4g}"
-                        f"  MAE {row['mae']:.4g}  R² {row['r2']:+.4f}  "
-                        f"{row['fit_seconds']:6.2f} s {row['epochs']}",
-                        flush=True,
-                    )
-    results = pd.read_csv(out)
+    warm_up(
+        [
+            lambda m=m: make(m, 0)
+            for m in (*REFERENCES, *(["defaults"][: bool(args.variants)]))
+        ],
+        np.arange(200.0) % 7,
+    )
+    # alternate: LightGBM, a variant of ours, HGB, the next one...
+    models = [*REFERENCES, *args.variants]
+    results = run_study(
+        args.out,
+        FIELDS,
+        names,
+        lambda name: [
+            (m, seed) for seed in args.seeds for m in models if runs_on(m, name)
+        ],
+        lambda name: validation_split(*split(*load(name))[::2]),
+        lambda data, model, seed: fit_and_score(model, seed, data),
+        lambda row: (
+            f"{row['set']:18s} {row['model']:36s} seed {row['seed']}  RMSE "
+            f"{row['rmse']:.4g}  MAE {row['mae']:.4g}  R² {row['r2']:+.4f}  "
+            f"{row['fit_seconds']:6.2f} s {row['epochs']}"
+        ),
+    )
     results = results[results.model.isin([*REFERENCES, *args.variants])]
     results = results[results.set.isin(names) & results.seed.isin(args.seeds)]
     pd.set_option("display.width", 250)
@@ -297,7 +238,7 @@ def main():
     table = summary(results)
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
     if args.rst:
-        write_rst(args.rst, table)
+        write_rst(args.rst, "regression_study.py --rst", summary_rst(table))
     print()
     shown = [*REFERENCES, *args.variants[:6]]
     print("Validation RMSE over LightGBM's:")

@@ -17,12 +17,10 @@ Run from ``examples/benchmarks``, the old checkout made with
 """
 
 import argparse
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
+from harness import fresh_json
 
 CONFIGS = {
     "defaults": "WideDeepClassifier(max_epochs=4)",
@@ -112,10 +110,7 @@ print(json.dumps(np.asarray(out, dtype=float).ravel().tolist()))
 def predictions(checkout, name):
     """Predictions of one configuration, fitted in a fresh process."""
     code = CHILD.format(checkout=str(checkout), name=name, estimator=CONFIGS[name])
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    return np.array(json.loads(out.stdout.strip().splitlines()[-1]))
+    return np.array(fresh_json(code))
 
 
 def main():

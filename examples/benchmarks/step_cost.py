@@ -28,12 +28,10 @@ Run from ``examples/benchmarks``, the old checkout made with
 """
 
 import argparse
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
+from harness import fresh_json
 
 TABLES = ["magic", "german", "fair", "app_installs_longtail", "letter", "apps"]
 EPOCHS = 3
@@ -72,10 +70,7 @@ def step_ms(checkout, name):
     code = CHILD.format(
         checkout=str(checkout), name=name, epochs=EPOCHS, min_steps=MIN_STEPS
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = fresh_json(code)
     return result["ms"], result["steps"]
 
 
