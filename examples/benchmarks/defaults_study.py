@@ -30,11 +30,11 @@ from harness import (
     REFERENCES,
     classification_scores,
     reference,
+    report,
     rst_table,
     run_study,
     timed_fit,
     warm_up,
-    write_rst,
 )
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
@@ -234,17 +234,14 @@ def main():
             f"{row['fit_seconds']:6.2f} s {row['epochs']}"
         ),
     )
-    results = results[results.model.isin([*references, *args.variants])]
-    results = results[results.set.isin(names) & results.seed.isin(args.seeds)]
-    pd.set_option("display.width", 250)
-    print()
-    table = summary(results)
-    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
-    if args.rst:
-        write_rst(args.rst, "defaults_study.py --rst", summary_rst(table))
-    print()
-    shown = [*references, *args.variants[:6]]
-    print(per_set(results, shown).to_string(float_format=lambda v: f"{v:.4f}"))
+    report(
+        results,
+        (models, names, args.seeds),
+        [*references, *args.variants[:6]],
+        summary,
+        per_set,
+        (args.rst, "defaults_study.py --rst", summary_rst),
+    )
 
 
 if __name__ == "__main__":

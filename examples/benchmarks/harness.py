@@ -171,6 +171,35 @@ def run_study(out, fields, sets, pairs, prepare, run, show):
     return pd.read_csv(out)
 
 
+def report(results, runs, shown, summary, per_set, rst, title=""):
+    """Print a study's summary and per-set tables; write the summary's rst.
+
+    ``results`` are the study's lines, kept for ``runs`` = (models, sets,
+    seeds); ``summary`` and ``per_set`` make the two tables (the second of
+    the ``shown`` models), and ``rst`` = (path or None, script, to_rst)
+    writes the summary's text ``to_rst(table)`` as ``script``'s.
+    """
+    models, sets, seeds = runs
+    results = results[results.model.isin(models)]
+    results = results[results.set.isin(sets) & results.seed.isin(seeds)]
+    pd.set_option("display.width", 250)
+    table = summary(results)
+    print("\n" + table.to_string(float_format=lambda v: f"{v:.4f}"))
+    path, script, to_rst = rst
+    if path:
+        write_rst(path, script, to_rst(table))
+    print(f"\n{title}" if title else "")
+    print(per_set(results, shown).to_string(float_format=lambda v: f"{v:.4f}"))
+
+
+def memory_mb(field):
+    """A memory figure of this process from /proc/self/status, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
 def rst_table(header, rows):
     """A reStructuredText simple table of ``rows`` under ``header``."""
     widths = [

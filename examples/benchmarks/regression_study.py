@@ -44,11 +44,11 @@ from harness import (
     REFERENCES,
     reference,
     regression_scores,
+    report,
     rst_table,
     run_study,
     timed_fit,
     warm_up,
-    write_rst,
 )
 from regression_corpus import COUNTS, SETS, available, load, split, validation_split
 
@@ -231,18 +231,15 @@ def main():
             f"{row['fit_seconds']:6.2f} s {row['epochs']}"
         ),
     )
-    results = results[results.model.isin([*REFERENCES, *args.variants])]
-    results = results[results.set.isin(names) & results.seed.isin(args.seeds)]
-    pd.set_option("display.width", 250)
-    print()
-    table = summary(results)
-    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
-    if args.rst:
-        write_rst(args.rst, "regression_study.py --rst", summary_rst(table))
-    print()
-    shown = [*REFERENCES, *args.variants[:6]]
-    print("Validation RMSE over LightGBM's:")
-    print(per_set(results, shown).to_string(float_format=lambda v: f"{v:.4f}"))
+    report(
+        results,
+        (models, names, args.seeds),
+        [*REFERENCES, *args.variants[:6]],
+        summary,
+        per_set,
+        (args.rst, "regression_study.py --rst", summary_rst),
+        title="Validation RMSE over LightGBM's:",
+    )
 
 
 if __name__ == "__main__":

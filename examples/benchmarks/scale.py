@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from harness import memory_mb
 from sklearn.frozen import FrozenEstimator
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
@@ -167,14 +168,6 @@ def make_model(mode, path, sample_rows, hash_buckets):
     return WideDeepClassifier(
         wide=FrozenEstimator(wide), deep=FrozenEstimator(deep), **params
     )
-
-
-def memory_mb(field):
-    """A memory figure of this process from /proc/self/status, in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    raise KeyError(field)
 
 
 def child(args):

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from harness import memory_mb
 from sklearn.model_selection import train_test_split
 from torch import nn
 
@@ -333,25 +334,17 @@ def peak_memory(args, which):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def memory_status(field):
-    """A memory figure of this process from /proc/self/status, in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    raise KeyError(field)
-
-
 def memory_child(args):
     X_train, _, y_train, _ = load_adult(args.data_home)
     # Reset the peak (VmHWM) to the current RSS, so that the peak read after
     # the fit is the fit's own, not that of reading the CSV.
     Path("/proc/self/clear_refs").write_text("5")
-    before = memory_status("VmRSS")
+    before = memory_mb("VmRSS")
     if args.memory_child == "plain":
         plain_fit(X_train, y_train, 1024, args.epochs)
     else:
         make_model(1024, args.epochs).fit(X_train, y_train)
-    peak = memory_status("VmHWM")
+    peak = memory_mb("VmHWM")
     print(
         json.dumps(
             {"RSS before fit": before, "peak RSS": peak, "fit adds": peak - before}
