@@ -46,6 +46,7 @@ from importlib import resources, util
 
 import numpy as np
 import pandas as pd
+from harness import validation_split  # noqa: F401  (corpus.validation_split)
 from sklearn.model_selection import train_test_split
 
 from sk_widedeep.datasets import make_app_installs
@@ -290,13 +291,6 @@ def split(name, random_state=42):
     """The canonical split of a set: X_train, X_test, y_train, y_test."""
     X, y = load(name)
     return train_test_split(X, y, test_size=0.2, stratify=y, random_state=random_state)
-
-
-def validation_split(X_train, y_train, random_state=0):
-    """A validation split of the training rows: X_fit, X_val, y_fit, y_val."""
-    return train_test_split(
-        X_train, y_train, test_size=0.2, stratify=y_train, random_state=random_state
-    )
 
 
 def available(sets=None):

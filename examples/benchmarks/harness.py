@@ -111,6 +111,23 @@ def regression_scores(y, prediction):
     )
 
 
+def validation_split(X_train, y_train, stratified=True, random_state=0):
+    """80/20 of the training rows, to choose with: X_fit, X_val, y_fit, y_val.
+
+    Stratified by the target for a classification set; the test rows are
+    never read when choosing.
+    """
+    from sklearn.model_selection import train_test_split
+
+    return train_test_split(
+        X_train,
+        y_train,
+        test_size=0.2,
+        stratify=y_train if stratified else None,
+        random_state=random_state,
+    )
+
+
 def warm_up(makers, y):
     """One small fit of each estimator, so that no timing pays first-call costs.
 

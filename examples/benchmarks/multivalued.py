@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import problems
+from harness import reference, rst_table, timed_fit, write_rst
 from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.model_selection import train_test_split
 
@@ -110,8 +111,6 @@ def lightgbm_frame(X):
 
 def movielens():
     """Test AUC and log loss of each genre encoding, ours and LightGBM's."""
-    from lightgbm import LGBMClassifier
-
     X_train, X_test, y_train, y_test = problems.load("movielens")
     train_variants = movielens_variants(X_train)
     test_variants = movielens_variants(X_test)
@@ -127,10 +126,8 @@ def movielens():
         if boosted is not None:
             both = lightgbm_frame(pd.concat([boosted, test_variants[name][2]]))
             fit_part, score_part = both.iloc[: len(boosted)], both.iloc[len(boosted) :]
-            lgbm = LGBMClassifier(random_state=0, verbose=-1)
-            start = time.perf_counter()
-            lgbm.fit(fit_part, y_train)
-            seconds = time.perf_counter() - start
+            lgbm = reference("LightGBM", 0)
+            seconds, _ = timed_fit(lgbm, "LightGBM", fit_part, score_part, y_train)
             proba = lgbm.predict_proba(score_part)[:, 1]
             rows.append(_row(name, "LightGBM", y_test, proba, seconds))
             print(rows[-1], flush=True)
@@ -224,24 +221,10 @@ def speed(n_rows=1_000_000, repeats=3):
     return pd.DataFrame(rows)
 
 
-def write_rst(table, path, command):
-    """Write ``table`` as an RST simple table, with the command that made it."""
+def frame_rst(table):
+    """``table`` as an RST simple table, floats to four decimals."""
     cells = table.map(lambda v: f"{v:.4f}" if isinstance(v, float) else str(v))
-    header = list(cells.columns)
-    widths = [max(len(h), *(len(v) for v in cells[h])) for h in header]
-    rule = "  ".join("=" * w for w in widths)
-    lines = [
-        f".. Written by examples/benchmarks/{command}; do not edit.",
-        "",
-        rule,
-        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
-        rule,
-    ]
-    for _, row in cells.iterrows():
-        cells_row = (v.ljust(w) for v, w in zip(row, widths, strict=True))
-        lines.append("  ".join(cells_row).rstrip())
-    lines += [rule, ""]
-    Path(path).write_text("\n".join(lines))
+    return rst_table(list(cells.columns), cells.to_numpy().tolist())
 
 
 def main():
@@ -254,9 +237,9 @@ def main():
         print(table.to_string(index=False))
         if args.rst_dir is not None:
             write_rst(
-                table,
                 args.rst_dir / f"_multivalued_{part}.rst",
                 f"multivalued.py {part} --rst-dir ../../docs",
+                frame_rst(table),
             )
 
 

@@ -84,13 +84,6 @@ def load(problem, data_home=DATA_HOME):
     return train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
 
 
-def validation_split(X_train, y_train):
-    """A validation split of the training rows: X_fit, X_valid, y_fit, y_valid."""
-    return train_test_split(
-        X_train, y_train, test_size=0.2, stratify=y_train, random_state=0
-    )
-
-
 def model(problem, part="joint", wide=None, deep=None, **params):
     """A WideDeepClassifier with the problem's roles.
 

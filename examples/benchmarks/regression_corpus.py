@@ -84,6 +84,7 @@ from dataclasses import dataclass
 from importlib import util
 from pathlib import Path
 
+import harness
 import numpy as np
 import pandas as pd
 from corpus import CAUSALDATA, CC_BY, _categorical, _read
@@ -332,22 +333,8 @@ def split(X, y, random_state=42):
 
 
 def validation_split(X_train, y_train, random_state=0):
-    """A validation split of the training rows: X_fit, X_val, y_fit, y_val.
-
-    Parameters
-    ----------
-    X_train : DataFrame
-        The training rows of ``split``.
-    y_train : ndarray
-        Their target.
-    random_state : int, default=0
-        The seed of the 80/20 random split.
-
-    Returns
-    -------
-    X_fit, X_val, y_fit, y_val : DataFrame, DataFrame, ndarray, ndarray
-    """
-    return train_test_split(X_train, y_train, test_size=0.2, random_state=random_state)
+    """80/20 of the training rows at random (not stratified), as in harness."""
+    return harness.validation_split(X_train, y_train, False, random_state)
 
 
 def available():
