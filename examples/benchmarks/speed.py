@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from harness import memory_mb
+from harness import fresh_json, memory_mb
 from sklearn.model_selection import train_test_split
 from torch import nn
 
@@ -273,7 +273,7 @@ SERVING_CHILD = {
 SERVING_TAIL = (
     "seconds = time.perf_counter() - start\n"
     "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
-    "print(seconds, int(peak.split()[1]) / 1024)\n"
+    "print([seconds, int(peak.split()[1]) / 1024])\n"
 )
 
 
@@ -299,13 +299,8 @@ def serving(model, X_train, X_test, repeats):
         rows = {}
         for _ in range(repeats):  # alternated
             for name, code in SERVING_CHILD.items():
-                out = subprocess.run(
-                    [sys.executable, "-c", code + SERVING_TAIL, *files],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout.split()
-                rows.setdefault(name, []).append((float(out[0]), float(out[1])))
+                seconds, peak = fresh_json(code + SERVING_TAIL, *files)
+                rows.setdefault(name, []).append((seconds, peak))
         sizes = {
             "onnxruntime": (folder / "model.onnx").stat().st_size,
             "sk_widedeep": (folder / "model.skwd").stat().st_size,
