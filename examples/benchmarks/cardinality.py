@@ -18,7 +18,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from sk_widedeep import WideDeepClassifier, _net
+from sk_widedeep import WideDeepClassifier
+from sk_widedeep._network import _net
 
 
 def click_log(n_rows, seed=0):
