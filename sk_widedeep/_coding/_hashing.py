@@ -77,6 +77,10 @@ def _u64(graph, value):
     return graph.constant(np.array(value, dtype=np.uint64))
 
 
+def _f64(graph, value):
+    return graph.constant(np.array(value, dtype=np.float64))
+
+
 def _shift_right(graph, x, bits):
     return graph.node("BitShift", [x, _u64(graph, bits)], "s", direction="RIGHT")
 
@@ -109,9 +113,6 @@ def write_float_bits(graph, x):
     division; subnormal numbers and infinities apart.
     """
 
-    def double(value):
-        return graph.constant(np.array(value, dtype=np.float64))
-
     def as_u64(tensor):
         return graph.node(
             "Cast", [graph.node("Cast", [tensor], "i", to=_INT64)], "u", to=_UINT64
@@ -119,15 +120,17 @@ def write_float_bits(graph, x):
 
     magnitude = graph.node("Abs", [x], "a")
     infinite = graph.node("IsInf", [magnitude], "inf")
-    subnormal = graph.node("Less", [magnitude, double(2.0**-1022)], "sub")
+    subnormal = graph.node("Less", [magnitude, _f64(graph, 2.0**-1022)], "sub")
     special = graph.node("Or", [infinite, subnormal], "special")
-    a = graph.node("Where", [special, double(1.0), magnitude], "a")
-    log2 = graph.node("Div", [graph.node("Log", [a], "ln"), double(np.log(2.0))], "l")
+    a = graph.node("Where", [special, _f64(graph, 1.0), magnitude], "a")
+    log2 = graph.node(
+        "Div", [graph.node("Log", [a], "ln"), _f64(graph, np.log(2.0))], "l"
+    )
     exponent = graph.node("Floor", [log2], "e")
     for _ in range(2):  # the logarithm may be one off near a power of two
-        power = graph.node("Pow", [double(2.0), exponent], "p")
+        power = graph.node("Pow", [_f64(graph, 2.0), exponent], "p")
         above = graph.node("Greater", [power, a], "hi")
-        twice = graph.node("Mul", [power, double(2.0)], "p2")
+        twice = graph.node("Mul", [power, _f64(graph, 2.0)], "p2")
         below = graph.node("LessOrEqual", [twice, a], "lo")
         exponent = graph.node(
             "Add",
@@ -144,16 +147,18 @@ def write_float_bits(graph, x):
             ],
             "e",
         )
-    power = graph.node("Pow", [double(2.0), exponent], "p")
+    power = graph.node("Pow", [_f64(graph, 2.0), exponent], "p")
     fraction = graph.node(
         "Mul",
         [
-            graph.node("Sub", [graph.node("Div", [a, power], "m"), double(1.0)], "f"),
-            double(2.0**52),
+            graph.node(
+                "Sub", [graph.node("Div", [a, power], "m"), _f64(graph, 1.0)], "f"
+            ),
+            _f64(graph, 2.0**52),
         ],
         "f",
     )
-    biased = as_u64(graph.node("Add", [exponent, double(1023.0)], "b"))
+    biased = as_u64(graph.node("Add", [exponent, _f64(graph, 1023.0)], "b"))
     normal = graph.node(
         "BitwiseOr",
         [
@@ -165,12 +170,15 @@ def write_float_bits(graph, x):
     # a subnormal number's bits are its multiple of 2**-1074 (in two exact steps)
     scaled = graph.node(
         "Mul",
-        [graph.node("Mul", [magnitude, double(2.0**537)], "t"), double(2.0**537)],
+        [
+            graph.node("Mul", [magnitude, _f64(graph, 2.0**537)], "t"),
+            _f64(graph, 2.0**537),
+        ],
         "t",
     )
     bits = write_where(graph, subnormal, as_u64(scaled), normal)
     bits = write_where(graph, infinite, _u64(graph, 0x7FF0000000000000), bits)
-    negative = graph.node("Less", [x, double(0.0)], "neg")
+    negative = graph.node("Less", [x, _f64(graph, 0.0)], "neg")
     sign = graph.node(
         "BitShift",
         [graph.node("Cast", [negative], "n", to=_UINT64), _u64(graph, 63)],
@@ -182,22 +190,21 @@ def write_float_bits(graph, x):
 
 def write_number_hashes(graph, x):
     """Write :func:`_hash_floats` into an ONNX graph (doubles, no NaN, in)."""
-    double = lambda value: graph.constant(np.array(value, dtype=np.float64))  # noqa: E731
     in_range = graph.node(
         "And",
         [
-            graph.node("GreaterOrEqual", [x, double(-_INT64_BOUND)], "r"),
-            graph.node("Less", [x, double(_INT64_BOUND)], "r"),
+            graph.node("GreaterOrEqual", [x, _f64(graph, -_INT64_BOUND)], "r"),
+            graph.node("Less", [x, _f64(graph, _INT64_BOUND)], "r"),
         ],
         "r",
     )
     whole = graph.node("Equal", [graph.node("Floor", [x], "fl"), x], "w")
     integral = graph.node("And", [in_range, whole], "integral")
-    as_int = graph.node("Where", [integral, x, double(0.0)], "i")
+    as_int = graph.node("Where", [integral, x, _f64(graph, 0.0)], "i")
     as_int = graph.node(
         "Cast", [graph.node("Cast", [as_int], "i", to=_INT64)], "i", to=_UINT64
     )
-    other = graph.node("Where", [integral, double(0.5), x], "o")
+    other = graph.node("Where", [integral, _f64(graph, 0.5), x], "o")
     tagged = graph.node(
         "BitwiseXor",
         [write_float_bits(graph, other), _u64(graph, int(_FLOAT_TAG))],
