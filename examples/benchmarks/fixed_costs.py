@@ -30,7 +30,7 @@ import sk_widedeep
 from sk_widedeep import WideDeepClassifier
 imported = time.perf_counter() - start
 sys.path.insert(0, ".")
-from problems import DATA_HOME
+from corpus import DATA_HOME
 if DATA_HOME is not None:
     from sk_widedeep.datasets import fetch_adult
     X = fetch_adult(data_home=DATA_HOME).sample(2000, random_state=0)

@@ -1,18 +1,18 @@
 """MovieLens 100K star ratings: WideDeepRegressor, LightGBM and the bias baseline.
 
 Regression of the 1-5 rating on the columns of the classification
-benchmark (``regression_corpus.movielens_ratings``: user and movie ids,
+benchmark (``corpus.movielens_ratings``: user and movie ids,
 the user's age, gender and occupation, the movie's year and genres). The
 split is the regression corpus' canonical one, 80/20 of the 100,000
-ratings at random (``random_state=42``: ``regression_corpus.split``), so
-the validation rows of ``regression_study.py`` are all training rows here;
-it is not the stratified split of ``quality.py``'s classification table,
-whose test rows differ. Every model is fitted on the 80,000 training
-ratings only and scored once on the 20,000 test ones:
+ratings at random (``random_state=42``: ``corpus.split``), so the
+validation rows of ``defaults_study.py --task regression`` are all
+training rows here; it is not the stratified split of ``quality.py``'s
+classification table, whose test rows differ. Every model is fitted on the
+80,000 training ratings only and scored once on the 20,000 test ones:
 
 - ``defaults``: ``WideDeepRegressor(random_state=seed)``, every column role
   left to ``"auto"``;
-- ``crosses``: the same with the roles of ``problems.ROLES["movielens"]``:
+- ``crosses``: the same with the roles of ``corpus.ROLES["movielens"]``:
   the wide part one-hot encodes the five categorical columns and crosses
   ``user_id`` with each of the 19 genre flags (each user's taste for each
   genre), the deep part embeds the categorical columns and takes the rest
@@ -30,7 +30,7 @@ ratings only and scored once on the 20,000 test ones:
 
   where ``LAMBDA_ITEM`` and ``LAMBDA_USER`` are chosen from ``GRID`` (each)
   by the RMSE on the validation split of the training ratings
-  (``regression_corpus.validation_split``), then the biases are refitted
+  (``harness.validation_split``), then the biases are refitted
   on all training ratings; a user or a movie not seen in training has bias
   0. ``plain_means`` is the same with no damping (both lambdas 0).
 
@@ -51,8 +51,15 @@ import argparse
 
 import numpy as np
 import pandas as pd
-from harness import reference, regression_scores, rst_table, timed_fit, write_rst
-from regression_corpus import load, split, validation_split
+from corpus import ROLES, split
+from harness import (
+    reference,
+    regression_scores,
+    rst_table,
+    timed_fit,
+    validation_split,
+    write_rst,
+)
 from sklearn.metrics import root_mean_squared_error as rmse
 
 # the damping values the baseline chooses from, for the items and the users
@@ -135,7 +142,7 @@ class TunedBiasBaseline(BiasBaseline):
     ----------
     lambda_item, lambda_user : float
         The values chosen: the lowest validation RMSE on
-        ``regression_corpus.validation_split`` of the rows given to ``fit``.
+        ``harness.validation_split`` of the rows given to ``fit``.
     """
 
     def __init__(self, grid=GRID):
@@ -144,7 +151,7 @@ class TunedBiasBaseline(BiasBaseline):
 
     def fit(self, X, y):
         """Choose the dampings on a split of (X, y), then fit on all of it."""
-        X_fit, X_valid, y_fit, y_valid = validation_split(X, y)
+        X_fit, X_valid, y_fit, y_valid = validation_split(X, y, stratified=False)
         scores = {
             (item, user): rmse(
                 y_valid, BiasBaseline(item, user).fit(X_fit, y_fit).predict(X_valid)
@@ -168,8 +175,6 @@ def make(model, seed):
 
     if model == "defaults":
         return WideDeepRegressor(random_state=seed)
-    from problems import ROLES
-
     from sk_widedeep import CrossProductTransformer, EmbeddingEncoder
 
     roles = ROLES["movielens"]
@@ -259,7 +264,7 @@ def main():
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--rst", default=None, help="write the table here")
     args = parser.parse_args()
-    data = split(*load("movielens_ratings"))
+    data = split("movielens_ratings")
     print(f"{len(data[0])} training ratings, {len(data[1])} test ratings")
     runs = []
     for seed in args.seeds:

@@ -4,7 +4,7 @@ Three parts, each run once on the test rows of the canonical splits (seed 0)
 and written as a reStructuredText table with ``--rst``:
 
 ``movielens``
-    MovieLens 100K "liked" (rating >= 4), the split of ``problems.py``. A
+    MovieLens 100K "liked" (rating >= 4), the split of ``corpus.load_problem``. A
     movie's genres enter in four ways: the ``"Comedy|Romance"`` string as
     one category; the first genre alone; the 19 0/1 genre flags as numbers
     (the wide part crossing ``user_id`` with each flag); and one
@@ -32,9 +32,9 @@ import statistics
 import time
 from pathlib import Path
 
+import corpus
 import numpy as np
 import pandas as pd
-import problems
 from harness import reference, rst_table, timed_fit, write_rst
 from sklearn.metrics import log_loss, roc_auc_score
 from sklearn.model_selection import train_test_split
@@ -111,7 +111,7 @@ def lightgbm_frame(X):
 
 def movielens():
     """Test AUC and log loss of each genre encoding, ours and LightGBM's."""
-    X_train, X_test, y_train, y_test = problems.load("movielens")
+    X_train, X_test, y_train, y_test = corpus.load_problem("movielens")
     train_variants = movielens_variants(X_train)
     test_variants = movielens_variants(X_test)
     rows = []

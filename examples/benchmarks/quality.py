@@ -1,7 +1,7 @@
 """Test ROC AUC, log loss and fit time of sk_widedeep and its peers.
 
 On Adult, MovieLens 100K (label: rating >= 4) and the synthetic app store,
-with the canonical 80/20 splits of ``problems.py``, one table per problem:
+with the canonical 80/20 splits of ``corpus.load_problem``, one table per problem:
 
 - sk_widedeep: the joint, wide-only and deep-only models with the library's
   defaults and the problem's explicit column roles, and ``paper_preset``
@@ -23,8 +23,9 @@ import time
 
 import numpy as np
 import pandas as pd
+from corpus import PROBLEMS, ROLES, model
+from corpus import load_problem as load
 from harness import reference
-from problems import PROBLEMS, ROLES, load, model
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss, roc_auc_score
