@@ -10,8 +10,10 @@
   seed) is one line of a CSV file, and a second run skips the lines there;
 - :func:`rst_table` and :func:`write_rst` write the tables the documentation
   includes;
-- :func:`fresh_json` runs Python code in a fresh process and reads the JSON
-  it prints last, the timer of the fresh-process benchmarks.
+- :func:`fresh_call` calls a function of a script here in a fresh process
+  (importing ``sk_widedeep`` from another checkout if asked), and
+  :func:`fresh_json` runs Python code in one and reads the JSON it prints
+  last: the timers of the fresh-process benchmarks.
 
 Time on quiet cores: ``OMP_WAIT_POLICY=PASSIVE taskset -c 0`` (OpenMP's
 busy-wait makes LightGBM's and torch's times erratic when cores are shared).
@@ -19,6 +21,7 @@ busy-wait makes LightGBM's and torch's times erratic when cores are shared).
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import time
@@ -235,13 +238,35 @@ def write_rst(path, script, body):
     Path(path).write_text(text)
 
 
+def fresh_call(module, function, *args, checkout=None, env=None):
+    """``module.function(*args)`` of this folder, in a fresh Python process.
+
+    With ``checkout``, that process imports ``sk_widedeep`` from that
+    checkout (an older commit in a ``git worktree``), so that two versions
+    are measured under the same conditions. The arguments and the result
+    travel as JSON; warnings are silenced in the child.
+    """
+    code = (
+        "import json, sys, warnings\n"
+        "sys.path[:0] = [p for p in sys.argv[1:3] if p]\n"
+        "warnings.simplefilter('ignore')\n"
+        f"from {module} import {function} as call\n"
+        "print(json.dumps(call(*json.loads(sys.argv[3]))))\n"
+    )
+    if checkout:
+        env = {**(env or os.environ), "PYTHONPATH": str(checkout)}
+    here = str(Path(__file__).resolve().parent)
+    return fresh_json(code, checkout or "", here, json.dumps(args), env=env)
+
+
 def fresh_json(code, *args, env=None):
     """Run ``code`` in a fresh Python process; return the JSON it printed last."""
     out = subprocess.run(
         [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,
         text=True,
-        check=True,
         env=env,
     )
+    if out.returncode:
+        raise RuntimeError(f"the fresh process failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
