@@ -21,7 +21,7 @@ On Adult (the canonical 80/20 split, 39,073 training rows), with embeddings of
     TensorFlow's Hash64 (this release) against SipHash (before), the same
     fitted transformer, alternated.
 
-Run from the repository root::
+Run from the repository root (``pip install ".[benchmarks,onnx]"``)::
 
     python examples/benchmarks/speed.py [--only-multi-valued] [--only-hash-cost]
 
@@ -30,44 +30,25 @@ The shared data folder is found above the repository (``../shared/data``);
 """
 
 import argparse
-import json
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-from harness import fresh_json, memory_mb
-from sklearn.model_selection import train_test_split
+from corpus import ADULT_CATEGORICAL as CATEGORICAL
+from corpus import ADULT_CONTINUOUS as CONTINUOUS
+from corpus import ADULT_CROSSES as CROSSES
+from corpus import DATA_HOME, load_problem
+from harness import fresh_call, fresh_json, memory_mb
 from torch import nn
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
-from sk_widedeep.datasets import fetch_adult
 
-CATEGORICAL = [
-    "workclass", "education", "marital-status", "occupation", "relationship", "race",
-    "gender", "native-country",
-]  # fmt: skip
-CONTINUOUS = [
-    "age",
-    "educational-num",
-    "capital-gain",
-    "capital-loss",
-    "hours-per-week",
-]
-CROSSES = [("education", "occupation"), ("native-country", "occupation")]
 EMBEDDING_DIM = 16
 HIDDEN_UNITS = (256, 128)
 LR = 1e-3
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
-def load_adult(data_home):
-    X, y = fetch_adult(data_home=data_home, return_X_y=True)
-    return train_test_split(X, y, test_size=0.2, stratify=y, random_state=42)
 
 
 def make_model(batch_size, epochs):
@@ -174,6 +155,17 @@ def timings(fn, repeats):
     return times
 
 
+def median_ms(fn, repeats):
+    """Milliseconds of ``fn``'s median call, after one call to warm it up."""
+    fn()
+    return 1e3 * statistics.median(timings(fn, repeats))
+
+
+def batches(repeats):
+    """The (rows, calls) of the latency tables: 1 row and 200 rows."""
+    return [(1, repeats * 100), (200, repeats * 30)]
+
+
 def fit_throughput(X, y, batch_sizes, epochs, repeats):
     rows = []
     for batch_size in batch_sizes:
@@ -194,7 +186,10 @@ def fit_throughput(X, y, batch_sizes, epochs, repeats):
 
 
 def predict_latency(model, X_train, y_train, X_test, repeats):
+    """(b): ``predict_proba`` and onnxruntime (raw rows in) against LightGBM."""
     import lightgbm
+
+    from sk_widedeep.onnx import feeds, inference_session, to_onnx
 
     def as_categories(X):
         X = X.copy()
@@ -203,55 +198,26 @@ def predict_latency(model, X_train, y_train, X_test, repeats):
         return X
 
     categories = {c: sorted(X_train[c].unique()) for c in CATEGORICAL}
-    session = onnx_session(model, X_train)
+    session = inference_session(to_onnx(model, X_train.iloc[:5]))
     booster = lightgbm.LGBMClassifier(n_estimators=200, verbose=-1, random_state=0)
     booster.fit(as_categories(X_train), y_train)
     X_test_lgbm = as_categories(X_test)
     rows = []
-    for n_rows, n_repeats in [
-        (1, repeats * 100),
-        (200, repeats * 30),
-        (len(X_test), repeats),
-    ]:
+    for n_rows, n_repeats in [*batches(repeats), (len(X_test), repeats)]:
         ours_rows, lgbm_rows = X_test.iloc[:n_rows], X_test_lgbm.iloc[:n_rows]
-        model.predict_proba(ours_rows)  # warm up
-        booster.predict_proba(lgbm_rows)
-        ours = statistics.median(
-            timings(lambda r=ours_rows: model.predict_proba(r), n_repeats)
-        )
-        lgbm = statistics.median(
-            timings(lambda r=lgbm_rows: booster.predict_proba(r), n_repeats)
-        )
+        ours = median_ms(lambda r=ours_rows: model.predict_proba(r), n_repeats)
+        lgbm = median_ms(lambda r=lgbm_rows: booster.predict_proba(r), n_repeats)
         row = {
             "rows": n_rows,
-            "WideDeepClassifier ms": 1e3 * ours,
-            "LightGBM ms": 1e3 * lgbm,
+            "WideDeepClassifier ms": ours,
+            "LightGBM ms": lgbm,
             "ratio": ours / lgbm,
         }
-        if session is not None:  # raw rows in: the feeds are built each call
-            score = lambda r=ours_rows: session.run(None, onnx_feeds(r))  # noqa: E731
-            score()
-            row["onnxruntime ms"] = 1e3 * statistics.median(timings(score, n_repeats))
+        # raw rows in: the feeds are built each call
+        score = lambda r=ours_rows: session.run(None, feeds(r, model))  # noqa: E731
+        row["onnxruntime ms"] = median_ms(score, n_repeats)
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def onnx_session(model, X_train):
-    """An onnxruntime session of the model, or None without the onnx extra."""
-    try:
-        import onnxruntime
-
-        from sk_widedeep.onnx import to_onnx
-    except ImportError:
-        return None
-    graph = to_onnx(model, X_train.iloc[:5])
-    return onnxruntime.InferenceSession(graph.SerializeToString())
-
-
-def onnx_feeds(X):
-    from sk_widedeep.onnx import feeds
-
-    return feeds(X)
 
 
 SERVING_CHILD = {
@@ -290,7 +256,7 @@ def serving(model, X_train, X_test, repeats):
         )
         model.save(folder / "model.skwd")
         batch = X_test.iloc[:200]
-        np.savez(folder / "batch.npz", **feeds(batch))
+        np.savez(folder / "batch.npz", **feeds(batch, model))
         batch.to_pickle(folder / "batch.pkl")
         files = [
             str(folder / n)
@@ -319,32 +285,19 @@ def serving(model, X_train, X_test, repeats):
     ).T
 
 
-def peak_memory(args, which):
-    """Peak RSS (MB) of a fresh process that loads Adult and fits once."""
-    command = [
-        sys.executable, __file__, "--memory-child", which, "--epochs", str(args.epochs),
-        "--data-home", str(args.data_home),
-    ]  # fmt: skip
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def memory_child(args):
-    X_train, _, y_train, _ = load_adult(args.data_home)
+def fit_memory(which, epochs, data_home):
+    """(c), in a fresh process: peak RSS (MB) of one fit, ours or the plain loop."""
+    X_train, _, y_train, _ = load_problem("adult", data_home)
     # Reset the peak (VmHWM) to the current RSS, so that the peak read after
     # the fit is the fit's own, not that of reading the CSV.
     Path("/proc/self/clear_refs").write_text("5")
     before = memory_mb("VmRSS")
-    if args.memory_child == "plain":
-        plain_fit(X_train, y_train, 1024, args.epochs)
+    if which == "plain":
+        plain_fit(X_train, y_train, 1024, epochs)
     else:
-        make_model(1024, args.epochs).fit(X_train, y_train)
+        make_model(1024, epochs).fit(X_train, y_train)
     peak = memory_mb("VmHWM")
-    print(
-        json.dumps(
-            {"RSS before fit": before, "peak RSS": peak, "fit adds": peak - before}
-        )
-    )
+    return {"RSS before fit": before, "peak RSS": peak, "fit adds": peak - before}
 
 
 def multi_valued_latency(repeats):
@@ -388,7 +341,7 @@ def multi_valued_latency(repeats):
             random_state=0,
         ).fit(X_train, y_train)
         session = inference_session(to_onnx(model, X_train[:5]))
-        for n_rows, n_repeats in [(1, repeats * 100), (200, repeats * 30)]:
+        for n_rows, n_repeats in batches(repeats):
             batch = X_test.iloc[:n_rows]
             calls = {
                 "predict_proba ms": lambda b=batch, m=model: m.predict_proba(b),
@@ -398,9 +351,7 @@ def multi_valued_latency(repeats):
                 "LightGBM ms": lambda b=batch: booster.predict_proba(lightgbm_frame(b)),
             }
             row = {"model": name, "rows": n_rows}
-            for column, call in calls.items():
-                call()  # warm up
-                row[column] = 1e3 * statistics.median(timings(call, n_repeats))
+            row.update({c: median_ms(call, n_repeats) for c, call in calls.items()})
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -448,80 +399,64 @@ def hash_cost(repeats):
     )
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--data-home", default=SHARED_DATA if SHARED_DATA.exists() else None
-    )
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[256, 1024, 4096])
-    parser.add_argument(
-        "--memory-child", choices=["ours", "plain"], help=argparse.SUPPRESS
-    )
-    parser.add_argument(
-        "--only-multi-valued", action="store_true", help="section (e) only"
-    )
-    parser.add_argument("--only-hash-cost", action="store_true", help="(f) only")
-    args = parser.parse_args()
-    if args.memory_child:
-        return memory_child(args)
-    if args.only_multi_valued:
-        print("(e) a multi-valued model, raw rows in (medians)\n")
-        print(
-            multi_valued_latency(args.repeats).to_markdown(index=False, floatfmt=".3g")
-        )
-        return None
-    if args.only_hash_cost:
-        print("(f) the string hash in a hashed transform (medians)\n")
-        print(hash_cost(args.repeats).to_markdown(index=False, floatfmt=".3g"))
-        return None
+def show(title, table, **kwargs):
+    print(f"\n{title}\n")
+    print(table.to_markdown(floatfmt=".3g", **kwargs))
 
-    X_train, X_test, y_train, _ = load_adult(args.data_home)
+
+def adult_sections(args):
+    """(a) to (d), on Adult."""
+    X_train, X_test, y_train, _ = load_problem("adult", args.data_home)
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
         f"{len(X_train)} training rows, {args.epochs} epochs; fit: "
         f"{args.repeats} interleaved runs (median); predict: median of many calls"
     )
-    print("\n(a) fit, end to end\n")
-    print(
-        fit_throughput(
-            X_train, y_train, args.batch_sizes, args.epochs, args.repeats
-        ).to_markdown(index=False, floatfmt=".3g")
+    throughput = fit_throughput(
+        X_train, y_train, args.batch_sizes, args.epochs, args.repeats
     )
-
-    print("\n(b) predict_proba latency, raw DataFrame in\n")
+    show("(a) fit, end to end", throughput, index=False)
     model = make_model(1024, args.epochs).fit(X_train, y_train)
-    try:
-        latency = predict_latency(model, X_train, y_train, X_test, args.repeats)
-        print(latency.to_markdown(index=False, floatfmt=".3g"))
-    except ImportError:
-        print("LightGBM is not installed: pip install lightgbm")
+    latency = predict_latency(model, X_train, y_train, X_test, args.repeats)
+    show("(b) predict_proba latency, raw DataFrame in", latency, index=False)
     defaults = WideDeepClassifier(max_epochs=args.epochs, random_state=0)
     defaults.fit(X_train, y_train)
     one_row = X_test.iloc[:1]
-    defaults.predict_proba(one_row)  # warm up
-    seconds = statistics.median(
-        timings(lambda: defaults.predict_proba(one_row), args.repeats * 100)
-    )
-    print(f"\nWideDeepClassifier() defaults: {1e3 * seconds:.2f} ms for one row")
-
-    print("\n(c) peak resident memory of one fit (batch 1024), MB\n")
-    memory = pd.DataFrame({w: peak_memory(args, w) for w in ("plain", "ours")}).T
+    ms = median_ms(lambda: defaults.predict_proba(one_row), args.repeats * 100)
+    print(f"\nWideDeepClassifier() defaults: {ms:.2f} ms for one row")
+    memory = {
+        which: fresh_call("speed", "fit_memory", which, args.epochs, args.data_home)
+        for which in ("plain", "ours")
+    }
+    memory = pd.DataFrame(memory).T
     memory["peak ratio to plain"] = memory["peak RSS"] / memory.loc["plain", "peak RSS"]
-    print(memory.to_markdown(floatfmt=".3g"))
+    show("(c) peak resident memory of one fit (batch 1024), MB", memory)
+    serving_table = serving(model, X_train, X_test, args.repeats)
+    show(
+        "(d) serving: a fresh process that loads the model, scores 200 rows",
+        serving_table,
+    )
 
-    print("\n(d) serving: a fresh process that loads the model and scores 200 rows\n")
-    try:
-        print(serving(model, X_train, X_test, args.repeats).to_markdown(floatfmt=".3g"))
-        print("\n(e) a multi-valued model, raw rows in (medians)\n")
-        print(
-            multi_valued_latency(args.repeats).to_markdown(index=False, floatfmt=".3g")
-        )
-        print("\n(f) the string hash in a hashed transform (medians)\n")
-        print(hash_cost(args.repeats).to_markdown(index=False, floatfmt=".3g"))
-    except ImportError:
-        print("onnxruntime and skl2onnx are not installed: pip install '.[onnx]'")
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-home", default=DATA_HOME and str(DATA_HOME))
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[256, 1024, 4096])
+    parser.add_argument(
+        "--only-multi-valued", action="store_true", help="section (e) only"
+    )
+    parser.add_argument("--only-hash-cost", action="store_true", help="(f) only")
+    args = parser.parse_args()
+    if not (args.only_multi_valued or args.only_hash_cost):
+        adult_sections(args)
+    if not args.only_hash_cost:
+        title = "(e) a multi-valued model, raw rows in (medians)"
+        show(title, multi_valued_latency(args.repeats), index=False)
+    if not args.only_multi_valued:
+        title = "(f) the string hash in a hashed transform (medians)"
+        show(title, hash_cost(args.repeats), index=False)
 
 
 if __name__ == "__main__":
