@@ -28,9 +28,6 @@ Run from the repository root (about 15 minutes on 2 cores, 2 GB of disk)::
 """
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -39,7 +36,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from harness import memory_mb
+from harness import fresh_call, memory_mb
 from sklearn.frozen import FrozenEstimator
 
 from sk_widedeep import CrossProductTransformer, EmbeddingEncoder, WideDeepClassifier
@@ -170,42 +167,27 @@ def make_model(mode, path, sample_rows, hash_buckets):
     )
 
 
-def child(args):
-    """Run one measurement in this (fresh) process and print it as JSON."""
-    model = make_model(args.mode, args.path, args.sample_rows, args.hash_buckets)
+def measure(kind, mode, rows, path, sample_rows, hash_buckets):
+    """One measurement, in a fresh process (:func:`harness.fresh_call`)."""
+    model = make_model(mode, path, sample_rows, hash_buckets)
     start = time.perf_counter()
-    if args.child == "in-memory":
-        parts = list(row_groups(args.path, args.rows))
+    if kind == "in-memory":
+        parts = list(row_groups(path, rows))
         X = pd.concat([X for X, _ in parts], ignore_index=True)
         y = np.concatenate([y for _, y in parts])
         start = time.perf_counter()  # only fit is timed
         model.fit(X, y)
     else:
-        for X, y in row_groups(args.path, args.rows):
+        for X, y in row_groups(path, rows):
             model.partial_fit(X, y, classes=[0, 1])
     seconds = time.perf_counter() - start
-    print(
-        json.dumps(
-            {
-                "rows": args.rows,
-                "rows/s": args.rows / seconds,
-                "peak RSS MB": memory_mb("VmHWM"),
-                "network parameters": sum(
-                    p.numel() for p in model.net_.module_.parameters()
-                ),
-            }
-        )
-    )
-
-
-def measure(args, kind, mode, rows):
-    command = [
-        sys.executable, __file__, "--child", kind, "--mode", mode, "--rows", str(rows),
-        "--path", str(args.path), "--sample-rows", str(args.sample_rows),
-        "--hash-buckets", str(args.hash_buckets),
-    ]  # fmt: skip
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    parameters = sum(p.numel() for p in model.net_.module_.parameters())
+    return {
+        "rows": rows,
+        "rows/s": rows / seconds,
+        "peak RSS MB": memory_mb("VmHWM"),
+        "network parameters": parameters,
+    }
 
 
 def main():
@@ -217,32 +199,28 @@ def main():
     parser.add_argument("--sample-rows", type=int, default=1_000_000)
     parser.add_argument("--hash-buckets", type=int, default=2**18)
     parser.add_argument("--modes", nargs="+", default=["hashed", "sample"])
-    parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--rows", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--mode", help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--child", choices=["stream", "in-memory"], help=argparse.SUPPRESS
-    )
     args = parser.parse_args()
-    if args.child:
-        return child(args)
-
     sizes = [int(size) for size in args.sizes]
     with tempfile.TemporaryDirectory() as folder:
-        args.path = Path(folder) / "clicks.parquet"
+        path = Path(folder) / "clicks.parquet"
         start = time.perf_counter()
-        write_log(args.path, max(sizes), args.chunk_rows, args.users, args.apps)
+        write_log(path, max(sizes), args.chunk_rows, args.users, args.apps)
         print(
             f"{max(sizes):,} impressions ({args.users:,} users, {args.apps:,} apps) "
             f"written in {time.perf_counter() - start:.0f} s, "
-            f"{args.path.stat().st_size / 1e6:.0f} MB; row groups of "
+            f"{path.stat().st_size / 1e6:.0f} MB; row groups of "
             f"{args.chunk_rows:,} rows"
         )
+
+        def fresh(kind, mode, rows):
+            settings = (str(path), args.sample_rows, args.hash_buckets)
+            return fresh_call("scale", "measure", kind, mode, rows, *settings)
+
         for mode in args.modes:
-            reference = measure(args, "in-memory", mode, min(sizes))
+            reference = fresh("in-memory", mode, min(sizes))
             rows = [{"run": f"in-memory fit, {min(sizes):,} rows", **reference}]
             for size in sizes:
-                result = measure(args, "stream", mode, size)
+                result = fresh("stream", mode, size)
                 rows.append({"run": f"partial_fit stream, {size:,} rows", **result})
             table = pd.DataFrame(rows).set_index("run")
             table["rows/s vs in-memory"] = table["rows/s"] / reference["rows/s"]
