@@ -41,17 +41,28 @@ whose 32 members took 650 s for 4,300 rows on one core, up to 3,000)::
 pytabkit refuses missing numbers: for these two, a missing number is
 replaced by the median of its training column. ``--runs`` keeps every
 fit's scores in a CSV and skips those already there (the networks' fits
-take most of an hour on one core), and the table is made from it, without
-the bootstrap intervals.
+take most of an hour on one core), and the table is made from it; the
+bootstrap intervals need every set's probabilities, so they are shown only
+when no fit was read back.
 """
 
 import argparse
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from corpus import SETS, SMALL_SETS, available, linear_baseline, split
-from harness import REFERENCES, reference, rst_table, timed_fit, warm_up, write_rst
+from harness import (
+    REFERENCES,
+    reference,
+    rst_table,
+    run_study,
+    timed_fit,
+    warm_up,
+    write_rst,
+)
 from harness import classification_scores as scores
 
 from sk_widedeep import EmbeddingEncoder, WideDeepClassifier
@@ -143,60 +154,40 @@ def bootstrap_differences(y, ours, theirs, classes, rng):
     return np.percentile(losses, [2.5, 97.5]), np.percentile(aucs, [2.5, 97.5])
 
 
-def evaluate(name, seeds, models=MODELS, done=frozenset()):
-    X_train, X_test, y_train, y_test = split(name)
-    y_test = np.asarray(y_test)
-    runs, proba = [], {}
-    for seed in seeds:
-        for model in models:  # alternating, as the timings share the machine
-            too_large = len(X_train) > NETWORK_MAX_ROWS.get(model, np.inf)
-            if too_large or (name, model, seed) in done:
-                continue
-            estimator = make(model, seed, len(X_train))
-            X_fit, X_score = X_train, X_test
-            if model in NETWORKS:
-                X_fit = network_columns(X_train, X_train)
-                X_score = network_columns(X_test, X_train)
-            seconds, Xt = timed_fit(estimator, model, X_fit, X_score, y_train)
-            p = estimator.predict_proba(Xt)
-            classes = estimator.classes_
-            loss, auc = scores(y_test, p, classes)
-            runs.append(
-                {
-                    "set": name,
-                    "model": model,
-                    "seed": seed,
-                    "auc": auc,
-                    "log_loss": loss,
-                    "ece": expected_calibration_error(y_test, p, classes),
-                    "fit_seconds": seconds,
-                }
-            )
-            if seed == seeds[0]:
-                proba[model] = (p, classes)
-    if "defaults" not in proba or "LightGBM" not in proba:  # scored before
-        return runs, None, proba, y_test
-    ours, classes = proba["defaults"]
-    theirs, _ = proba["LightGBM"]
+def fit_and_score(data, model, seed):
+    """Fit ``model`` on a set's training rows: its test scores and fit seconds,
+    and its test probabilities and classes."""
+    X_train, X_test, y_train, y_test = data
+    estimator = make(model, seed, len(X_train))
+    X_fit, X_score = X_train, X_test
+    if model in NETWORKS:
+        X_fit = network_columns(X_train, X_train)
+        X_score = network_columns(X_test, X_train)
+    seconds, X_score = timed_fit(estimator, model, X_fit, X_score, y_train)
+    proba, classes = estimator.predict_proba(X_score), estimator.classes_
+    loss, auc = scores(y_test, proba, classes)
+    ece = expected_calibration_error(y_test, proba, classes)
+    row = {"auc": auc, "log_loss": loss, "ece": ece, "fit_seconds": seconds}
+    return row, (proba, classes)
+
+
+def interval(y_test, kept):
+    """The bootstrap intervals of (ours - LightGBM), or None without both."""
+    if "defaults" not in kept or "LightGBM" not in kept:  # fits read back
+        return None
+    ours, classes = kept["defaults"]
     rng = np.random.default_rng(0)
-    loss_ci, auc_ci = bootstrap_differences(y_test, ours, theirs, classes, rng)
-    interval = {"set": name, "log loss CI": loss_ci, "AUC CI": auc_ci}
-    return runs, interval, proba, y_test
+    loss, auc = bootstrap_differences(y_test, ours, kept["LightGBM"][0], classes, rng)
+    return {"log loss CI": loss, "AUC CI": auc}
 
 
-def tables(runs, intervals):
-    runs = pd.DataFrame(runs)
+def tables(runs, names):
+    """Per set and model: mean scores, median fit seconds, the seed spread."""
     grouped = runs.groupby(["set", "model"], sort=False)
     mean = grouped[["auc", "log_loss", "ece"]].mean()
     mean["fit_seconds"] = grouped["fit_seconds"].median()
     mean["log_loss_spread"] = grouped["log_loss"].std()
-    wide = mean.unstack("model")
-    order = list(dict.fromkeys(runs.set))
-    wide = wide.loc[order]
-    ci = None
-    if intervals:
-        ci = pd.DataFrame(intervals).set_index("set").reindex(order)
-    return mean, wide, ci
+    return mean.unstack("model").loc[names]
 
 
 def target_summary(wide):
@@ -293,6 +284,8 @@ def draw(figure, probabilities):
     from sklearn.calibration import CalibrationDisplay
 
     shown = [name for name in DIAGRAM_SETS if name in probabilities]
+    if not shown:
+        raise SystemExit(f"--figure draws {DIAGRAM_SETS}: none of them was fitted")
     fig, axes = plt.subplots(1, len(shown), figsize=(4 * len(shown), 4))
     for ax, name in zip(np.atleast_1d(axes), shown, strict=True):
         proba, y = probabilities[name]
@@ -339,35 +332,48 @@ def main():
         X = pd.DataFrame({"a": np.arange(200.0), "b": list("xy") * 100})
         for model in NETWORKS:
             make(model, 0, 200).fit(network_columns(X, X), [0, 1] * 100)
-    runs, intervals, probabilities = [], [], {}
-    done = frozenset()
-    if args.runs and Path(args.runs).exists():
-        runs = pd.read_csv(args.runs).to_dict("records")
-        done = frozenset((r["set"], r["model"], r["seed"]) for r in runs)
-    for name in names:
-        set_runs, interval, proba, y_test = evaluate(name, args.seeds, models, done)
-        runs += set_runs
-        if args.runs:
-            pd.DataFrame(runs).to_csv(args.runs, index=False)
-        if interval is not None:
-            intervals.append(interval)
-        if "defaults" in proba and len(proba["defaults"][1]) == 2:
-            probabilities[name] = (proba, y_test)
-        for run in set_runs:
-            print(
-                f"{run['set']:22s} {run['model']:22s} seed {run['seed']}  "
-                f"AUC {run['auc']:.4f}  log loss {run['log_loss']:.4f}  "
-                f"ECE {run['ece']:.4f}  {run['fit_seconds']:.2f} s",
-                flush=True,
-            )
-    runs = [
-        r
-        for r in runs
-        if r["set"] in names and r["seed"] in args.seeds and r["model"] in models
-    ]
-    mean, wide, ci = tables(runs, intervals)
-    if args.runs:
-        ci = None  # not for the fits read back
+    train_rows = cache(lambda name: len(split(name)[0]))
+    # per set: the test labels, and the first seed's probabilities per model
+    # (for the bootstrap intervals and the reliability diagrams)
+    y_tests, kept = {}, {}
+
+    def prepare(name):
+        X_train, X_test, y_train, y_test = split(name)
+        y_tests[name] = np.asarray(y_test)
+        return name, (X_train, X_test, y_train, y_tests[name])
+
+    def run(data, model, seed):
+        name, rows = data
+        row, probabilities = fit_and_score(rows, model, seed)
+        if seed == args.seeds[0]:
+            kept.setdefault(name, {})[model] = probabilities
+        return row
+
+    with tempfile.TemporaryDirectory() as folder:
+        runs = run_study(
+            args.runs or Path(folder) / "runs.csv",
+            ["set", "model", "seed", "auc", "log_loss", "ece", "fit_seconds"],
+            names,
+            lambda name: [
+                (model, seed)
+                for seed in args.seeds
+                for model in models  # alternating: the timings share the machine
+                if train_rows(name) <= NETWORK_MAX_ROWS.get(model, np.inf)
+            ],
+            prepare,
+            run,
+            lambda row: (
+                f"{row['set']:22s} {row['model']:22s} seed {row['seed']}  "
+                f"AUC {row['auc']:.4f}  log loss {row['log_loss']:.4f}  "
+                f"ECE {row['ece']:.4f}  {row['fit_seconds']:.2f} s"
+            ),
+        )
+    runs = runs[runs.set.isin(names) & runs.seed.isin(args.seeds)]
+    wide = tables(runs[runs.model.isin(models)], names)
+    intervals = {name: interval(y_tests[name], kept[name]) for name in kept}
+    ci = None
+    if len(intervals) == len(names) and None not in intervals.values():
+        ci = pd.DataFrame(intervals).T.loc[names]
     pd.set_option("display.width", 250)
     print(wide.to_string(float_format=lambda v: f"{v:.4f}"))
     if ci is not None:
@@ -377,7 +383,10 @@ def main():
     if args.rst:
         write_rst(args.rst, "corpus_quality.py", quality_rst(wide, ci, summary, models))
     if args.figure:
-        draw(args.figure, probabilities)
+        binary = [
+            n for n, k in kept.items() if len(k.get("defaults", ("", []))[1]) == 2
+        ]
+        draw(args.figure, {n: (kept[n], y_tests[n]) for n in binary})
 
 
 if __name__ == "__main__":
