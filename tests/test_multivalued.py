@@ -324,6 +324,21 @@ def test_bad_multi_valued_input_is_refused_by_name():
     assert read_bags(as_strings([["a", ""]]), "apps", "|").values.tolist() == ["a"]
 
 
+@pytest.mark.parametrize("form", ["lists", "arrow"])
+def test_an_empty_string_in_a_list_cell_is_no_value(form):
+    # as with a separator ("a||b") and as a None member: the graph (which
+    # joins a cell's values into one string and splits it) sees the same
+    cells = [["a", ""], ["", None], ["b"], None]
+    if form == "arrow":
+        pa = pytest.importorskip("pyarrow")
+        values = pd.Series(cells, dtype=pd.ArrowDtype(pa.list_(pa.string())))
+    else:
+        values = pd.Series(cells, dtype=object)
+    bags = read_bags(values, "apps")
+    assert bags.values.tolist()[:2] == ["a", "b"]
+    assert bags.lengths.tolist() == [1, 0, 1, 1]  # a missing cell: a missing member
+
+
 def test_cli_reads_a_separated_column(tmp_path, capsys):
     X, y = make_app_installs(400, installed_apps=True, random_state=0)
     X["installed_apps"] = X["installed_apps"].map("|".join)

@@ -396,7 +396,8 @@ def test_arrow_list_columns_and_rows_without_values_score_as_predict_proba():
     arrow = pd.ArrowDtype(pa.list_(pa.string()))
     as_arrow = X.assign(apps=pd.Series(X["apps"].tolist(), dtype=arrow, index=X.index))
     empty = X[:3].assign(apps=[[], [], []], ids=[[], [], []])  # no value at all
-    for rows in (as_arrow, empty):
+    blank = X[:3].assign(apps=[["app1", ""], [""], ["", "app2", ""]])  # "": none
+    for rows in (as_arrow, empty, blank):
         _, proba = session.run(None, feeds_of(rows, clf))
         np.testing.assert_allclose(proba, clf.predict_proba(rows), atol=1e-5, rtol=0)
 

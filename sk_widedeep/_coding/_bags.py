@@ -14,8 +14,9 @@ values.
 An empty cell (``[]``, ``""`` with a separator) means "no value": a row
 with no values. A missing cell (None, NaN) is not an empty one: it holds
 one missing member (NaN), which the vocabularies code as their missing slot,
-as a missing single value is. Missing members inside a cell, and with a
-separator empty members (``"a||b"``), are dropped.
+as a missing single value is. Missing members inside a cell (None, NaN,
+and ``""``, which is a missing string everywhere), and so with a separator
+empty members (``"a||b"``), are dropped.
 """
 
 from __future__ import annotations
@@ -86,8 +87,11 @@ def read_bags(values, label: str, separator: str | None = None) -> Ragged:
         flat, lengths = _from_strings(cells, label, separator)
     else:
         flat, lengths = _from_cells(np.asarray(values, dtype=object), label)
-    # missing members (None, NaN) inside a cell are no value
+    # missing members (None, NaN, and "" as everywhere a string is read)
+    # inside a cell are no value
     present = ~pd.isna(flat) if flat.size else np.ones(0, dtype=bool)
+    if flat.dtype == object:
+        present &= flat != ""
     if not present.all():
         rows = np.repeat(np.arange(len(lengths)), lengths)
         lengths = np.bincount(rows[present], minlength=len(lengths)).astype(np.int64)
