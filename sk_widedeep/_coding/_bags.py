@@ -144,11 +144,10 @@ def _from_strings(cells, label, separator):
             f"{type(example).__name__} values (e.g. {example!r})."
         )
     text = pd.Series(np.where(strings, cells, ""), dtype=object)
+    # empty members ("a||b", a missing cell's "") are dropped by read_bags
     members = text.str.split(separator, regex=False).explode()
-    keep = (members != "").to_numpy()
-    rows = members.index.to_numpy()[keep]
-    lengths = np.bincount(rows, minlength=len(cells)).astype(np.int64)
-    return members.to_numpy(dtype=object)[keep], lengths
+    lengths = np.bincount(members.index, minlength=len(cells))
+    return members.to_numpy(dtype=object), lengths.astype(np.int64)
 
 
 def _from_arrow(values):
